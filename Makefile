@@ -1,0 +1,54 @@
+# Byline: `make run` to try it, `make test` to check it. `make help` lists the rest.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.PHONY: help run setup serve test test-only lint format demo seed clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.requirements: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-test: $(VENV)/.requirements requirements-test.txt $(wildcard plugins/*/pyproject.toml)
+	$(PIP) install --quiet -r requirements-test.txt
+	@touch $@
+
+setup: $(VENV)/.requirements ## Virtualenv, requirements, database, demo content, admin account
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py demo_admin
+
+run: setup serve ## Set everything up, then serve http://$(HOST):$(PORT)/
+
+serve: ## Serve the site without setting anything up
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.requirements-test ## Lint, check migrations and run the whole suite
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-only: $(VENV)/.requirements-test ## Run the suite only (PYTEST_ARGS=... to pass options)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+format: $(VENV)/.requirements-test ## Format and fix what ruff can
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+seed: $(VENV)/.requirements ## Add N synthetic articles for scale work (N=10000)
+	$(PY) manage.py load_demo_content --articles $(or $(N),10000)
+
+clean: ## Remove the virtualenv, database, media and collected static files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static

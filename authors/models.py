@@ -1,0 +1,91 @@
+"""The Author snippet: the people in bylines and author boxes."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
+from wagtail.models import PreviewableMixin, RevisionMixin
+from wagtail.search import index
+
+from .blocks import ProfileLinkBlock
+
+
+class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True, blank=True)
+    role = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text='A line under the name, e.g. "Editor of the science desk".',
+    )
+    short_bio = models.TextField(
+        max_length=600, blank=True, help_text="Two or three sentences for the author box."
+    )
+    long_bio = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link", "document-link", "ol", "ul"],
+        help_text="The full biography on the author's page.",
+    )
+    portrait = models.ForeignKey(
+        get_image_model_string(),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    profile_links = StreamField(
+        [("link", ProfileLinkBlock())], blank=True, help_text="Mastodon, Bluesky, website..."
+    )
+    email = models.EmailField(blank=True, help_text="Private: never shown to readers.")
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role")], heading="Identity"
+        ),
+        FieldPanel("portrait"),
+        FieldPanel("short_bio"),
+        FieldPanel("long_bio"),
+        FieldPanel("profile_links"),
+        FieldPanel("email"),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("role"),
+        index.SearchField("short_bio"),
+        index.FilterField("slug"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:120] or "author"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("author_detail", kwargs={"slug": self.slug})
+
+    @property
+    def url(self):
+        return self.get_absolute_url()
+
+    def get_preview_template(self, request, mode_name):
+        return "authors/author_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"author": self, "page_title": self.name}
+
+    @property
+    def mastodon_link(self):
+        return next(
+            (link.value for link in self.profile_links if link.value.get("service") == "mastodon"),
+            None,
+        )

@@ -1,0 +1,86 @@
+"""The project's image model: alt text, a default caption and a credit line."""
+
+from django.db import models
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+
+
+class NewsImage(AbstractImage):
+    # Wagtail's `description` field is the image's alt text; it is relabelled in
+    # the admin form so editors know what it is for.
+    default_caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(
+        max_length=255, blank=True, help_text='Shown as "Image: <credit>", e.g. "Jane Roe/Byline".'
+    )
+
+    admin_form_fields = Image.admin_form_fields + ("default_caption", "credit")
+
+    @property
+    def alt_text(self):
+        return self.default_alt_text
+
+    @property
+    def credit_line(self):
+        return f"Image: {self.credit}" if self.credit else ""
+
+
+class NewsRendition(AbstractRendition):
+    image = models.ForeignKey(NewsImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+# Widths offered to browsers in srcset, and to API clients as renditions. One
+# list serves both so the site and headless frontends get the same files.
+RESPONSIVE_WIDTHS = (480, 800, 1200)
+IMAGE_FORMATS = ("webp", "jpeg")
+
+
+def rendition_specs():
+    """Filter specs of every responsive rendition, as `{format: [(width, spec)]}`."""
+    return {
+        fmt: [(width, f"width-{width}|format-{fmt}") for width in RESPONSIVE_WIDTHS]
+        for fmt in IMAGE_FORMATS
+    }
+
+
+def _responsive_sources(image):
+    specs = rendition_specs()
+    flat = [spec for pairs in specs.values() for _, spec in pairs]
+    renditions = image.get_renditions(*flat)
+    sources = {}
+    for fmt, pairs in specs.items():
+        seen = set()
+        sources[fmt] = []
+        for _, spec in pairs:
+            rendition = renditions[spec]
+            # Images narrower than a requested width come back at their own
+            # width; list each real size once.
+            if rendition.width in seen:
+                continue
+            seen.add(rendition.width)
+            sources[fmt].append(rendition)
+    return sources
+
+
+def responsive_image(image, *, alt=None, caption=None, credit=None):
+    """Everything a template or API client needs to show one image.
+
+    Used by the picture component and by every API representation of an
+    image, so HTML and JSON never disagree.
+    """
+    sources = _responsive_sources(image)
+    largest = sources["jpeg"][-1]
+    return {
+        "id": image.pk,
+        "alt": image.default_alt_text if alt is None else alt,
+        "caption": image.default_caption if caption is None else caption,
+        "credit": image.credit if credit is None else credit,
+        "width": largest.width,
+        "height": largest.height,
+        "src": largest.url,
+        "renditions": {
+            fmt: [{"url": r.url, "width": r.width, "height": r.height} for r in renditions]
+            for fmt, renditions in sources.items()
+        },
+    }

@@ -1,0 +1,232 @@
+"""Sections and articles."""
+
+import math
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from ..dates import format_publication_datetime
+from ..fields import ArticleBodyField
+from .images import NewsImage, responsive_image
+
+WORDS_PER_MINUTE = 230
+ARTICLES_PER_PAGE = 12
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticleQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Articles with everything a listing card shows, in a fixed number of queries."""
+        return (
+            self.live()
+            .public()
+            .select_related("lead_image")
+            .prefetch_related(
+                Prefetch("lead_image__renditions"),
+                Prefetch(
+                    "article_authors",
+                    queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+                ),
+            )
+            .order_by("-publication_date", "-pk")
+        )
+
+
+class ArticlePageManager(PageManager.from_queryset(ArticleQuerySet)):
+    pass
+
+
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+    """One page of a listing; bad or out-of-range ?page= values fall back, never 500."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def attach_sections(articles):
+    """Set `section` on each article with one query for all of them."""
+    articles = list(articles)
+    parent_paths = {article.path[: -Page.steplen] for article in articles}
+    sections = {s.path: s for s in NewsIndexPage.objects.filter(path__in=parent_paths)}
+    for article in articles:
+        article.__dict__["section"] = sections.get(article.path[: -Page.steplen])
+    return articles
+
+
+class NewsIndexPage(Page):
+    """A section of the paper (Politics, Science, ...): lists its articles."""
+
+    introduction = models.TextField(blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+    template = "news/news_index_page.html"
+
+    class Meta:
+        verbose_name = "section"
+
+    def get_articles(self):
+        return ArticlePage.objects.child_of(self).for_listing()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        page_of_articles = paginate(request, self.get_articles())
+        for article in page_of_articles.object_list:
+            article.__dict__["section"] = self
+        context["articles"] = page_of_articles
+        return context
+
+
+class ArticleAuthor(Orderable):
+    """One author in an article's byline, in byline order."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey("authors.Author", on_delete=models.CASCADE, related_name="bylines")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_article")
+        ]
+
+
+class ArticlePage(Page):
+    standfirst = models.TextField(
+        max_length=400, help_text="One or two sentences under the headline that sum up the story."
+    )
+    publication_date = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="Shown to readers; set it to back-date or schedule the article.",
+    )
+    lead_image = models.ForeignKey(
+        get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(
+        max_length=500, blank=True, help_text="Leave blank to use the image's caption."
+    )
+    lead_image_credit = models.CharField(
+        max_length=255, blank=True, help_text="Leave blank to use the image's credit."
+    )
+    lead_image_alt = models.CharField(
+        max_length=255, blank=True, help_text="Leave blank to use the image's alt text."
+    )
+    body = ArticleBodyField(blank=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+
+    objects = ArticlePageManager()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        InlinePanel("article_authors", label="Authors", heading="Byline", min_num=1),
+        FieldPanel("publication_date"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+                FieldPanel("lead_image_alt"),
+            ],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst", boost=2),
+        index.SearchField("body"),
+        index.FilterField("publication_date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields(
+            "article_authors", [index.RelatedFields("author", [index.SearchField("name")])]
+        ),
+    ]
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+    template = "news/article_page.html"
+
+    class Meta:
+        verbose_name = "article"
+
+    # Display and derived data -------------------------------------------------
+
+    @cached_property
+    def section(self):
+        return NewsIndexPage.objects.filter(path=self.path[: -self.steplen]).first()
+
+    @cached_property
+    def authors(self):
+        """Authors in byline order, with portraits and their renditions loaded."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("article_authors")
+        if prefetched is not None:
+            return [byline.author for byline in prefetched]
+        bylines = (
+            ArticleAuthor.objects.filter(page=self)
+            .select_related("author__portrait")
+            .prefetch_related("author__portrait__renditions")
+            .order_by("sort_order")
+        )
+        return [byline.author for byline in bylines]
+
+    @cached_property
+    def tag_list(self):
+        return list(self.tags.order_by("name"))
+
+    @property
+    def publication_display(self):
+        return format_publication_datetime(self.publication_date)
+
+    @cached_property
+    def reading_time(self):
+        """Minutes to read the body at an average adult reading speed."""
+        from ..blocks import plain_text
+
+        words = len((self.standfirst + " " + plain_text(self.body)).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @cached_property
+    def lead_image_with_renditions(self):
+        if not self.lead_image_id:
+            return None
+        if "lead_image" in self._state.fields_cache:
+            # Listings select the image and prefetch its renditions already.
+            return self.lead_image
+        return NewsImage.objects.prefetch_renditions().filter(pk=self.lead_image_id).first()
+
+    @cached_property
+    def lead_picture(self):
+        image = self.lead_image_with_renditions
+        if image is None:
+            return None
+        return responsive_image(
+            image,
+            alt=self.lead_image_alt or None,
+            caption=self.lead_image_caption or None,
+            credit=self.lead_image_credit or None,
+        )
