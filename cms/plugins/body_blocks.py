@@ -1,10 +1,131 @@
-"""Article body blocks: the core set plus plugin contributions."""
+"""The article body's StreamBlock: core blocks, plugin blocks, and a safe
+place for blocks whose plugin is no longer enabled."""
 
-from wagtail.blocks import StreamBlock
+import json
+import logging
+
+from django import forms
+from wagtail.blocks import FieldBlock, StreamBlock
+
+from .registries import article_body_blocks
+
+logger = logging.getLogger("byline.plugins")
+
+UNAVAILABLE = "unavailable_block"
+
+
+class UnavailableBlock(FieldBlock):
+    """Holds a stored block whose type is not defined any more (its plugin is off).
+
+    The original `{type, value}` is kept untouched in a hidden form field so an
+    admin save writes it back; the site renders nothing and the API leaves it
+    out. When the plugin is enabled again the block is back as it was.
+    """
+
+    def __init__(self, **kwargs):
+        self.field = forms.CharField(widget=forms.HiddenInput, required=False)
+        super().__init__(**kwargs)
+
+    def get_form_state(self, value):
+        return json.dumps(value or {})
+
+    def value_from_form(self, value):
+        try:
+            data = json.loads(value) if value else {}
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def value_for_form(self, value):
+        return json.dumps(value or {})
+
+    def clean(self, value):
+        return value if isinstance(value, dict) else {}
+
+    def render(self, value, context=None):
+        logger.warning(
+            "Skipped a body block of type %r: no enabled plugin defines it",
+            (value or {}).get("type"),
+        )
+        return ""
+
+    def get_searchable_content(self, value):
+        return []
+
+    def get_api_representation(self, value, context=None):
+        return None
+
+    class Meta:
+        icon = "warning"
+        label = "Unavailable block (its plugin is off)"
+        group = "Unavailable"
+        help_text = "Kept as stored; it reappears when its plugin is enabled again."
+
+
+class ArticleBodyStreamBlock(StreamBlock):
+    """A StreamBlock that keeps blocks of unknown types instead of dropping them."""
+
+    def _wrap_unknown(self, raw_stream):
+        wrapped = []
+        for item in raw_stream:
+            if isinstance(item, dict) and item.get("type") not in self.child_blocks:
+                item = {
+                    "type": UNAVAILABLE,
+                    "value": {"type": item.get("type"), "value": item.get("value")},
+                    "id": item.get("id"),
+                }
+            wrapped.append(item)
+        return wrapped
+
+    def to_python(self, value):
+        if isinstance(value, str) and value:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return super().to_python(value)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = self._wrap_unknown(value)
+        return super().to_python(value)
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python([self._wrap_unknown(list(stream)) for stream in values])
+
+    def get_prep_value(self, value):
+        prepped = []
+        for item in super().get_prep_value(value):
+            if item.get("type") == UNAVAILABLE:
+                original = item.get("value") or {}
+                if not original.get("type"):
+                    continue  # an empty placeholder an editor added: nothing to keep
+                item = {
+                    "type": original["type"],
+                    "value": original.get("value"),
+                    "id": item.get("id"),
+                }
+            prepped.append(item)
+        return prepped
+
+    def get_api_representation(self, value, context=None):
+        return [
+            block
+            for block in super().get_api_representation(value, context)
+            if block["type"] != UNAVAILABLE
+        ]
 
 
 def article_body_block():
-    """The StreamBlock used by ArticlePage.body."""
+    """The StreamBlock used by ArticlePage.body: core blocks, then plugin blocks."""
     from news.blocks import CORE_BODY_BLOCKS
 
-    return StreamBlock(list(CORE_BODY_BLOCKS))
+    return ArticleBodyStreamBlock(
+        list(CORE_BODY_BLOCKS) + article_body_blocks.blocks() + [(UNAVAILABLE, UnavailableBlock())]
+    )
+
+
+def refresh_article_body():
+    """Rebuild the body's block list after the registry changed (used by tests)."""
+    from news.models import ArticlePage
+
+    field = ArticlePage._meta.get_field("body")
+    field.__dict__.pop("stream_block", None)
+    return field.stream_block

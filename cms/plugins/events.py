@@ -1,0 +1,80 @@
+"""Publish/unpublish/delete and comment events, delivered to plugin listeners.
+
+A listener is a Wagtail hook function registered under the event's name:
+
+    @hooks.register("after_article_publish")
+    def notify(article, **kwargs):
+        ...
+
+Listeners run in hook order after the change is committed. One that raises
+is logged with its plugin's name and the others still run; the editor's or
+reader's request never fails because of a listener.
+"""
+
+import logging
+
+from django.db import transaction
+from wagtail import hooks
+
+from .state import owner_name
+
+logger = logging.getLogger("byline.plugins")
+
+EVENTS = {
+    "after_article_publish": (
+        "An article went live, first publish or a new revision. Called as fn(article=...)."
+    ),
+    "after_article_unpublish": (
+        "An article was taken offline (unpublished or expired). Called as fn(article=...)."
+    ),
+    "after_article_delete": (
+        "An article was deleted; the instance is no longer in the database. "
+        "Called as fn(article=...)."
+    ),
+    "after_comment_create": (
+        "A reader comment, pingback or webmention was stored, whatever its verdict. "
+        "Called as fn(comment=..., verdict=...)."
+    ),
+    "after_comment_moderate": (
+        "A moderator changed a comment's status (approve, spam, trash). "
+        "Called as fn(comment=..., old_status=...)."
+    ),
+}
+
+
+def emit(event, **kwargs):
+    """Call every listener of `event` once the current transaction commits."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}; events are: {', '.join(sorted(EVENTS))}")
+    transaction.on_commit(lambda: _deliver(event, kwargs))
+
+
+def _deliver(event, kwargs):
+    for listener in hooks.get_hooks(event):
+        try:
+            listener(**kwargs)
+        except Exception:
+            logger.exception("Plugin %r failed while handling %r", owner_name(listener), event)
+
+
+def connect_article_signals():
+    """Turn Wagtail's page signals for articles into plugin events."""
+    from django.db.models.signals import post_delete
+    from wagtail.signals import page_published, page_unpublished
+
+    from news.models import ArticlePage
+
+    def published(sender, instance, **kwargs):
+        emit("after_article_publish", article=instance)
+
+    def unpublished(sender, instance, **kwargs):
+        emit("after_article_unpublish", article=instance)
+
+    def deleted(sender, instance, **kwargs):
+        emit("after_article_delete", article=instance)
+
+    page_published.connect(published, sender=ArticlePage, weak=False, dispatch_uid="byline-pub")
+    page_unpublished.connect(
+        unpublished, sender=ArticlePage, weak=False, dispatch_uid="byline-unpub"
+    )
+    post_delete.connect(deleted, sender=ArticlePage, weak=False, dispatch_uid="byline-del")

@@ -1,0 +1,301 @@
+"""Registries that plugins fill from their `wagtail_hooks.py`.
+
+Each registry hands *itself* to every function registered for its hook name
+(the convention of Wagtail's FeatureRegistry), so each addition passes
+through a `register()` method that validates it. Registration order is
+predictable: hook functions run in INSTALLED_APPS order (core apps first,
+then plugins sorted by name); entries sort by `order` (default 100), then by
+registration order. A hook function that raises is reported and skipped;
+the other plugins' entries still load.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import URLPattern, URLResolver
+from wagtail import hooks
+from wagtail.blocks import Block
+
+from .state import owner_name
+
+logger = logging.getLogger("byline.plugins")
+
+DEFAULT_ORDER = 100
+BLOCK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class PluginRegistrationError(ImproperlyConfigured):
+    """A plugin tried to register something invalid or already taken."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: Any
+    value: Any
+    order: int
+    owner: str
+    sequence: int
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    owner: str
+    hook: str
+    error: str
+
+
+class Registry:
+    """Base class: loads its entries from the hook named `hook_name` once."""
+
+    hook_name = ""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self._entries = {}
+        self._loaded = False
+        self._owner = "core"
+        self.failures = []
+
+    def _load(self):
+        if self._loaded:
+            return
+        self._loaded = True
+        for func in hooks.get_hooks(self.hook_name):
+            self._owner = owner_name(func)
+            try:
+                func(self)
+            except Exception as exc:  # isolate the plugin, report it, keep the others
+                error = f"{type(exc).__name__}: {exc}"
+                self.failures.append(Failure(self._owner, self.hook_name, error))
+                logger.error(
+                    "Plugin %r failed in hook %r and was skipped: %s",
+                    self._owner,
+                    self.hook_name,
+                    error,
+                )
+            finally:
+                self._owner = "core"
+
+    def _add(self, key, value, order=DEFAULT_ORDER, **options):
+        if not isinstance(order, int) or isinstance(order, bool):
+            raise PluginRegistrationError(f"order must be an integer, not {order!r}")
+        if key in self._entries:
+            raise PluginRegistrationError(
+                f"{self.hook_name}: {key!r} is already registered by {self._entries[key].owner!r}"
+            )
+        self._entries[key] = Entry(key, value, order, self._owner, len(self._entries), options)
+
+    def entries(self):
+        """Every entry, sorted by order then registration order."""
+        self._load()
+        return sorted(self._entries.values(), key=lambda entry: (entry.order, entry.sequence))
+
+    def contributions(self):
+        """How many entries each owner (plugin name or 'core') contributed."""
+        counts = {}
+        for entry in self.entries():
+            counts[entry.owner] = counts.get(entry.owner, 0) + 1
+        return counts
+
+
+class ArticleBodyBlockRegistry(Registry):
+    """Hook `register_article_body_blocks`: add StreamField blocks to the article body.
+
+    ::
+
+        @hooks.register("register_article_body_blocks")
+        def add_blocks(registry):
+            registry.register("timeline", TimelineBlock())
+
+    `name` is the block type stored in the body JSON (lower case, no leading
+    underscore, not a core block's name); `block` is a block *instance*.
+    The block's template gives its HTML and `get_api_representation` its
+    JSON. Turning the plugin off later keeps stored blocks of its types: they
+    render as nothing, are left out of the API, and survive an admin edit.
+    """
+
+    hook_name = "register_article_body_blocks"
+    reserved_names = frozenset({"unavailable_block"})
+
+    def register(self, name, block, *, order=DEFAULT_ORDER):
+        from news.blocks import CORE_BODY_BLOCKS
+
+        if not isinstance(name, str) or not BLOCK_NAME.match(name):
+            raise PluginRegistrationError(
+                f"block name {name!r} must be lower-case letters, digits and underscores"
+            )
+        if name in self.reserved_names or name in dict(CORE_BODY_BLOCKS):
+            raise PluginRegistrationError(f"block name {name!r} is reserved by the core")
+        if not isinstance(block, Block):
+            raise PluginRegistrationError(
+                f"block {name!r} must be a wagtail Block instance, not {block!r}"
+            )
+        self._add(name, block, order)
+
+    def blocks(self):
+        return [(entry.key, entry.value) for entry in self.entries()]
+
+
+class ApiFieldRegistry(Registry):
+    """Hook `register_api_fields`: add computed fields to a page type's API output.
+
+    ::
+
+        @hooks.register("register_api_fields")
+        def add_fields(registry):
+            registry.register(ArticlePage, ComputedField("fact_checks", resolve, schema))
+
+    `ComputedField(name, resolve, schema, prefetch=None)` is the field spec
+    the core API uses for its own computed fields: `resolve(instance)` gives
+    a JSON-ready value without depending on the request, `schema` (a type
+    pydantic understands, e.g. a TypedDict) describes it in the OpenAPI
+    document, and the optional `prefetch(instances)` loads what a whole
+    listing needs in a fixed number of queries. API v2 and v3 serialise it
+    exactly like a core field. Names must not clash with the model's own.
+    """
+
+    hook_name = "register_api_fields"
+
+    def register(self, model, api_field, *, order=DEFAULT_ORDER):
+        from django.db.models import Model
+
+        from cms.api.fields import ComputedField
+
+        if not (isinstance(model, type) and issubclass(model, Model)):
+            raise PluginRegistrationError(f"{model!r} is not a Django model class")
+        if not isinstance(api_field, ComputedField):
+            raise PluginRegistrationError(
+                f"API field {api_field!r} must be a cms.plugins.ComputedField"
+            )
+        self._add((model, api_field.name), api_field, order)
+
+    def fields_for(self, model):
+        return [
+            entry.value
+            for entry in self.entries()
+            if isinstance(model, type) and issubclass(model, entry.key[0])
+        ]
+
+
+SLOTS = {
+    "head": "inside <head> of every page (meta, link and script tags)",
+    "article_after_body": "after an article's body and author boxes (comments, mentions)",
+    "article_sidebar": "beside an article (related material, notices)",
+}
+
+
+class TemplateSlotRegistry(Registry):
+    """Hook `register_template_slots`: render HTML into named places of the pages.
+
+    ::
+
+        @hooks.register("register_template_slots")
+        def add_slots(registry):
+            registry.register("article_after_body", template="myplugin/box.html")
+
+    Slots: `head`, `article_after_body`, `article_sidebar`. Give either a
+    `template` (rendered with the page's context) or a `render(context)`
+    callable returning HTML. A contribution that raises renders as nothing
+    and is logged; the page is still served.
+    """
+
+    hook_name = "register_template_slots"
+
+    def register(self, slot, *, template=None, render=None, order=DEFAULT_ORDER):
+        if slot not in SLOTS:
+            raise PluginRegistrationError(
+                f"unknown template slot {slot!r}; slots are: {', '.join(sorted(SLOTS))}"
+            )
+        if (template is None) == (render is None):
+            raise PluginRegistrationError("give exactly one of template= or render=")
+        if template is not None and not isinstance(template, str):
+            raise PluginRegistrationError(f"template must be a template name, not {template!r}")
+        if render is not None and not callable(render):
+            raise PluginRegistrationError(f"render must be callable, not {render!r}")
+        key = (slot, template or render)
+        self._add(key, template or render, order, slot=slot)
+
+    def for_slot(self, slot):
+        return [entry for entry in self.entries() if entry.options["slot"] == slot]
+
+
+class CommentCheckRegistry(Registry):
+    """Hook `register_comment_checks`: add a check to the comment spam pipeline.
+
+    ::
+
+        @hooks.register("register_comment_checks")
+        def add_checks(registry):
+            registry.register(NoShoutingCheck(), order=50)
+
+    A check is an object with a unique `name` and a method
+    `check(comment, request) -> CheckResult`, where `CheckResult(verdict,
+    reason)` has verdict `Verdict.ACCEPT`, `Verdict.HOLD` (moderate) or
+    `Verdict.SPAM`. Every check runs, in order; the strictest verdict wins
+    and each verdict with its reason is stored for moderators. A check that
+    raises counts as HOLD with the error as reason, so a broken filter never
+    lets spam through or loses a comment.
+    """
+
+    hook_name = "register_comment_checks"
+
+    def register(self, check, *, order=DEFAULT_ORDER):
+        name = getattr(check, "name", None)
+        if not isinstance(name, str) or not name:
+            raise PluginRegistrationError(f"comment check {check!r} needs a non-empty `name`")
+        if not callable(getattr(check, "check", None)):
+            raise PluginRegistrationError(
+                f"comment check {name!r} needs a check(comment, request) method"
+            )
+        self._add(name, check, order)
+
+    def checks(self):
+        return [entry.value for entry in self.entries()]
+
+
+class UrlRegistry(Registry):
+    """Hook `register_plugin_urls`: add public URL routes.
+
+    ::
+
+        @hooks.register("register_plugin_urls")
+        def add_urls(registry):
+            registry.register(path("xmlrpc/", views.xmlrpc, name="pingback_xmlrpc"))
+
+    Routes are mounted at the site root, before Wagtail's page routing, so
+    use a prefix of your own. Admin views use Wagtail's `register_admin_urls`.
+    """
+
+    hook_name = "register_plugin_urls"
+
+    def register(self, *patterns, order=DEFAULT_ORDER):
+        for pattern in patterns:
+            if not isinstance(pattern, (URLPattern, URLResolver)):
+                raise PluginRegistrationError(
+                    f"{pattern!r} is not a URL pattern; use django.urls.path() or include()"
+                )
+            self._add(str(pattern.pattern), pattern, order)
+
+    def urlpatterns(self):
+        return [entry.value for entry in self.entries()]
+
+
+article_body_blocks = ArticleBodyBlockRegistry()
+api_fields = ApiFieldRegistry()
+template_slots = TemplateSlotRegistry()
+comment_checks = CommentCheckRegistry()
+plugin_urls = UrlRegistry()
+
+ALL_REGISTRIES = [article_body_blocks, api_fields, template_slots, comment_checks, plugin_urls]
+
+
+def reset_registries():
+    """Forget every loaded entry (tests use it after registering hooks temporarily)."""
+    for registry in ALL_REGISTRIES:
+        registry.reset()

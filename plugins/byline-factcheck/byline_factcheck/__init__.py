@@ -1,0 +1,1 @@
+"""Fact-check ratings for Byline (an example plugin)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FactCheckConfig(AppConfig):
+    name = "byline_factcheck"
+    verbose_name = "Fact checks"
