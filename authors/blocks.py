@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from typing_extensions import TypedDict
 from wagtail import blocks
 
 PROFILE_SERVICES = [
@@ -40,6 +41,16 @@ class ProfileLinkValue(blocks.StructValue):
         return parts.hostname or url
 
 
+class ProfileLinkAPIValue(TypedDict):
+    """A profile elsewhere: service, label, URL, short handle and rel ("me" for Mastodon)."""
+
+    service: str
+    label: str
+    url: str
+    handle: str
+    rel: str | None
+
+
 class ProfileLinkBlock(blocks.StructBlock):
     service = blocks.ChoiceBlock(choices=PROFILE_SERVICES, default="website")
     url = blocks.URLBlock()
@@ -50,7 +61,7 @@ class ProfileLinkBlock(blocks.StructBlock):
         label_format = "{service}: {url}"
         description = 'A profile on another site; Mastodon links carry rel="me".'
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> ProfileLinkAPIValue:
         return {
             "service": value.get("service"),
             "label": value.service_label,

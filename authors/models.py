@@ -9,6 +9,8 @@ from wagtail.images import get_image_model_string
 from wagtail.models import PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from cms.api.fields import ModelAPIFields
+
 from .blocks import ProfileLinkBlock
 
 
@@ -59,6 +61,9 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
         index.FilterField("slug"),
     ]
 
+    # What the API shows (never the email); see authors/api/fields.py.
+    api_fields = ModelAPIFields("authors.api.fields.author_api_fields")
+
     class Meta:
         ordering = ["name"]
 
@@ -67,11 +72,31 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)[:120] or "author"
+            self.slug = self.available_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("author_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        # Filled in here as well as in save(): the admin preview validates the
+        # form without saving, and its author page link needs a slug.
+        if not self.slug:
+            self.slug = self.available_slug()
+
+    def available_slug(self):
+        """A slug from the name, numbered when another author already has it."""
+        base = slugify(self.name, allow_unicode=True)[:110] or "author"
+        taken = set(
+            Author.objects.exclude(pk=self.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
 
     @property
     def url(self):

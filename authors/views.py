@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from news.models import ArticlePage
 from news.models.pages import attach_sections, paginate
+from news.seo import author_metadata
 
 from .models import Author
 
@@ -27,5 +28,10 @@ def author_detail(request, slug):
     return render(
         request,
         "authors/author_page.html",
-        {"author": author, "articles": articles, "page_title": author.name},
+        {
+            "author": author,
+            "articles": articles,
+            "page_title": author.name,
+            "seo": author_metadata(author, request, articles),
+        },
     )

@@ -7,12 +7,13 @@ CSS class) live in StructValue methods so templates only print values.
 
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from typing_extensions import TypedDict
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from .models.images import responsive_image
+from .models.images import ResponsiveImage, responsive_image
 
 RICH_TEXT_FEATURES = [
     "bold",
@@ -61,7 +62,18 @@ class HeadingValue(blocks.StructValue):
     def anchor(self):
         from django.utils.text import slugify
 
-        return slugify(self.get("text") or "")[:60]
+        # ASCII where the text allows it; non-Latin headings keep their letters
+        # instead of collapsing to an empty (invalid) id.
+        text = self.get("text") or ""
+        return (slugify(text) or slugify(text, allow_unicode=True))[:60]
+
+
+class HeadingAPIValue(TypedDict):
+    """A heading: its text, level (2-4) and the anchor id the HTML gives it."""
+
+    text: str
+    level: int
+    anchor: str
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -78,7 +90,7 @@ class HeadingBlock(blocks.StructBlock):
         description = "A heading that divides the article into sections."
         preview_value = {"text": "What happens next", "level": "h2"}
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> HeadingAPIValue:
         return {"text": value.get("text"), "level": int(value.tag[1]), "anchor": value.anchor}
 
 
@@ -86,6 +98,15 @@ class QuotationValue(blocks.StructValue):
     @property
     def has_attribution(self):
         return bool(self.get("attribution") or self.get("source"))
+
+
+class QuotationAPIValue(TypedDict):
+    """A quotation with who said it and where."""
+
+    quote: str
+    attribution: str | None
+    source: str | None
+    source_url: str | None
 
 
 class QuotationBlock(blocks.StructBlock):
@@ -104,13 +125,20 @@ class QuotationBlock(blocks.StructBlock):
             "attribution": "Mara Okafor, county engineer",
         }
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> QuotationAPIValue:
         return {
             "quote": value.get("quote"),
             "attribution": value.get("attribution") or None,
             "source": value.get("source") or None,
             "source_url": value.get("source_url") or None,
         }
+
+
+class PullQuoteAPIValue(TypedDict):
+    """A line from the article, displayed large."""
+
+    text: str
+    attribution: str | None
 
 
 class PullQuoteBlock(blocks.StructBlock):
@@ -123,7 +151,7 @@ class PullQuoteBlock(blocks.StructBlock):
         description = "A short line from the article, displayed large."
         preview_value = {"text": "Nobody expected the vote to be that close."}
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> PullQuoteAPIValue:
         return {"text": value.get("text"), "attribution": value.get("attribution") or None}
 
 
@@ -169,6 +197,13 @@ class CaptionedImageValue(blocks.StructValue):
         )
 
 
+class CaptionedImageAPIValue(TypedDict):
+    """An image in the body: alt text, caption, credit and renditions (null if deleted)."""
+
+    alignment: str
+    image: ResponsiveImage | None
+
+
 class CaptionedImageBlock(blocks.StructBlock):
     image = PrefetchingImageChooserBlock()
     caption = blocks.CharBlock(required=False, help_text="Leave blank to use the image's caption.")
@@ -187,8 +222,29 @@ class CaptionedImageBlock(blocks.StructBlock):
         value_class = CaptionedImageValue
         description = "An image with its caption and credit line."
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> CaptionedImageAPIValue:
         return {"alignment": value.get("alignment") or "full", "image": value.picture}
+
+
+class CaptionedEmbedValue(blocks.StructValue):
+    @property
+    def url(self):
+        embed = self.get("embed")
+        return embed.url if embed else ""
+
+    @property
+    def html(self):
+        """The provider's HTML, or "" when it cannot be fetched (the template links instead)."""
+        embed = self.get("embed")
+        return embed.html if embed else ""
+
+
+class CaptionedEmbedAPIValue(TypedDict):
+    """Media from another site: its address and the provider's HTML."""
+
+    url: str | None
+    html: str | None
+    caption: str | None
 
 
 class CaptionedEmbedBlock(blocks.StructBlock):
@@ -198,13 +254,13 @@ class CaptionedEmbedBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         template = "news/blocks/embed.html"
+        value_class = CaptionedEmbedValue
         description = "Media from another site, embedded through oEmbed."
 
-    def get_api_representation(self, value, context=None):
-        embed = value.get("embed")
+    def get_api_representation(self, value, context=None) -> CaptionedEmbedAPIValue:
         return {
-            "url": embed.url if embed else None,
-            "html": embed.html if embed else None,
+            "url": value.url or None,
+            "html": value.html if value.url else None,
             "caption": value.get("caption") or None,
         }
 
@@ -213,6 +269,13 @@ class ListValue(blocks.StructValue):
     @property
     def tag(self):
         return "ol" if self.get("style") == "ordered" else "ul"
+
+
+class ListAPIValue(TypedDict):
+    """A bulleted (ordered false) or numbered (ordered true) list."""
+
+    ordered: bool
+    items: list[str]
 
 
 class ListBlock(blocks.StructBlock):
@@ -228,8 +291,16 @@ class ListBlock(blocks.StructBlock):
         description = "A bulleted or numbered list."
         preview_value = {"style": "unordered", "items": ["Roads closed", "Schools open"]}
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> ListAPIValue:
         return {"ordered": value.tag == "ol", "items": list(value.get("items") or [])}
+
+
+class TableAPIValue(TypedDict):
+    """A table: optional caption, optional header row, then the body rows."""
+
+    caption: str | None
+    header: list[str | None] | None
+    rows: list[list[str | None]]
 
 
 class DataTableBlock(TableBlock):
@@ -238,7 +309,7 @@ class DataTableBlock(TableBlock):
         template = "news/blocks/table.html"
         description = "A table of figures with an optional caption and header row."
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> TableAPIValue:
         value = value or {}
         rows = value.get("data") or []
         first_row_is_header = bool(value.get("first_row_is_table_header"))
@@ -247,6 +318,13 @@ class DataTableBlock(TableBlock):
             "header": rows[0] if first_row_is_header and rows else None,
             "rows": rows[1:] if first_row_is_header else rows,
         }
+
+
+class FactBoxAPIValue(TypedDict):
+    """A box of background facts: a title and rich text as HTML."""
+
+    title: str
+    body: str
 
 
 class FactBoxBlock(blocks.StructBlock):
@@ -258,7 +336,7 @@ class FactBoxBlock(blocks.StructBlock):
         template = "news/blocks/fact_box.html"
         description = "A box of background facts beside the story."
 
-    def get_api_representation(self, value, context=None):
+    def get_api_representation(self, value, context=None) -> FactBoxAPIValue:
         return {
             "title": value.get("title"),
             "body": self.child_blocks["body"].get_api_representation(value.get("body"), context),
@@ -280,6 +358,14 @@ class RelatedArticleValue(blocks.StructValue):
         return bool(self.article and self.article.live)
 
 
+class RelatedArticleAPIValue(TypedDict):
+    """A link to another article; the block is null when that article is not public."""
+
+    id: int
+    title: str
+    url: str | None
+
+
 class RelatedArticleBlock(blocks.StructBlock):
     article = blocks.PageChooserBlock(page_type="news.ArticlePage")
     label = blocks.CharBlock(required=False, help_text="Leave blank to use the headline.")
@@ -290,8 +376,21 @@ class RelatedArticleBlock(blocks.StructBlock):
         value_class = RelatedArticleValue
         description = "A link to another article on this site."
 
-    def get_api_representation(self, value, context=None):
-        if not value.is_available:
+    @staticmethod
+    def is_public(value, context):
+        """Drafts, expired and restricted articles never leak through a link."""
+        from cms.api.visibility import is_public_page
+
+        request = (context or {}).get("request")
+        return value.is_available and is_public_page(value.article, request)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["is_public"] = self.is_public(value, parent_context)
+        return context
+
+    def get_api_representation(self, value, context=None) -> RelatedArticleAPIValue | None:
+        if not self.is_public(value, context):
             return None
         article = value.article
         return {"id": article.pk, "title": value.link_text, "url": article.url}

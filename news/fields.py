@@ -29,3 +29,11 @@ class ArticleBodyField(StreamField):
     def deconstruct(self):
         name, path, _args, kwargs = models.Field.deconstruct(self)
         return name, "news.fields.ArticleBodyField", [], kwargs
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose form adds https:// (not http://) to an address typed without one."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)

@@ -1,10 +1,14 @@
-"""Reader views that are not Wagtail pages: tag listings."""
+"""Reader views that are not Wagtail pages: tag listings and search."""
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from taggit.models import Tag
 
-from .models import ArticlePage
+from . import seo
+from .forms import SearchForm
+from .models import ArticlePage, NewsIndexPage
 from .models.pages import attach_sections, paginate
+from .search import search_articles, search_terms
 
 
 def tag_detail(request, slug):
@@ -14,5 +18,54 @@ def tag_detail(request, slug):
     return render(
         request,
         "news/tag_page.html",
-        {"tag": tag, "articles": articles, "page_title": f"Articles tagged “{tag.name}”"},
+        {
+            "tag": tag,
+            "articles": articles,
+            "page_title": f"Articles tagged “{tag.name}”",
+            "seo": seo.tag_metadata(tag, request, articles),
+        },
     )
+
+
+SEARCH_RESULTS_PER_PAGE = 20
+
+
+def search(request):
+    """The search page: /search/?q=words&section=slug&author=slug&tag=slug&order=date."""
+    sections = list(NewsIndexPage.objects.live().public().order_by("path"))
+    form = SearchForm(request.GET or None, sections=sections)
+    results = None
+    query = ""
+    data = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        query = data["q"]
+        if search_terms(query):
+            matches = search_articles(
+                query,
+                section=data["section"],
+                author=data["author"],
+                tag=data["tag"],
+                order=data["order"],
+            )
+            results = paginate(request, matches, per_page=SEARCH_RESULTS_PER_PAGE)
+            results.object_list = attach_sections(results.object_list)
+    title = f"Search results for “{query}”" if results is not None else "Search"
+    seo_metadata = seo.listing_metadata(
+        request,
+        title,
+        f"Search the articles of {seo.site_name()}.",
+        reverse("search"),
+        robots="noindex, follow",
+    )
+    context = {
+        "form": form,
+        "search_query": query,
+        "results": results,
+        "author_filter": data.get("author"),
+        "tag_filter": data.get("tag"),
+        "pagination_query": form.query_string() if results is not None else "",
+        "page_title": title,
+        "seo": seo_metadata,
+    }
+    return render(request, "news/search_page.html", context, status=400 if form.errors else 200)

@@ -64,4 +64,74 @@ def make_article(section=None, *, title=None, authors=(), tags=(), body=(), publ
     return ArticlePage.objects.get(pk=article.pk)
 
 
-__all__ = ["Page", "make_article", "make_author", "make_image", "make_section", "home_page"]
+def make_embed(url="https://video.example/watch/harbour-tour", *, title="Harbour tour"):
+    """Store the oEmbed answer for `url`, so rendering it never touches the network."""
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    return Embed.objects.create(
+        url=url,
+        hash=get_embed_hash(url),
+        type="video",
+        html=f'<iframe title="{title}" src="{url}/player" width="640" height="360"></iframe>',
+        title=title,
+        provider_name="Video Example",
+        width=640,
+        height=360,
+    )
+
+
+def body_with_every_block(
+    *, image, related_article, embed_url="https://video.example/watch/harbour-tour"
+):
+    """An article body that uses every core block type once, in this order."""
+    return [
+        (
+            "paragraph",
+            "<p>The harbour board met on <b>Tuesday</b> to settle the dredging plan.</p>",
+        ),
+        ("heading", {"text": "What the board decided", "level": "h2"}),
+        (
+            "quotation",
+            {
+                "quote": "We dredge in spring or we lose the autumn sailings.",
+                "attribution": "Edda Morrow, harbour master",
+                "source": "Board minutes",
+                "source_url": "https://harbour.example/minutes",
+            },
+        ),
+        ("pull_quote", {"text": "Spring or nothing.", "attribution": "Edda Morrow"}),
+        (
+            "image",
+            {"image": image, "caption": "", "credit": "", "alt_text": "", "alignment": "wide"},
+        ),
+        ("embed", {"embed": embed_url, "caption": "A tour of the harbour works"}),
+        ("heading", {"text": "The cost", "level": "h3"}),
+        ("list", {"style": "ordered", "items": ["Survey the channel", "Dredge the berth"]}),
+        (
+            "table",
+            {
+                "data": [["Year", "Cost"], ["2022", "£1.2m"], ["2023", "£1.9m"]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Dredging costs by year",
+            },
+        ),
+        (
+            "fact_box",
+            {"title": "The harbour in numbers", "body": "<p>Four berths, one channel.</p>"},
+        ),
+        ("related_article", {"article": related_article, "label": ""}),
+    ]
+
+
+__all__ = [
+    "Page",
+    "body_with_every_block",
+    "home_page",
+    "make_article",
+    "make_author",
+    "make_embed",
+    "make_image",
+    "make_section",
+]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from cms.plugins.discovery import discover_plugins, plugin_apps
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -30,11 +32,17 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Plugins: installed packages with an entry point in group `cms.plugins`,
+# minus those disabled by name here or in BYLINE_DISABLED_PLUGINS.
+BYLINE_DISABLED_PLUGINS = env_list("BYLINE_DISABLED_PLUGINS")
+BYLINE_PLUGINS = discover_plugins(disabled=BYLINE_DISABLED_PLUGINS)
+
 INSTALLED_APPS = [
     "home",
     "news",
     "authors",
     "cms.plugins",
+    *plugin_apps(BYLINE_PLUGINS),
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -189,7 +197,10 @@ WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# "Harbour" and "harbour" are one tag with one page, not /tags/harbour/ and /tags/harbour_1/.
+TAGGIT_CASE_INSENSITIVE = True
 
-# Plugins: entry points in the `cms.plugins` group are installed apps unless
-# disabled by name here or in BYLINE_DISABLED_PLUGINS (comma-separated).
-BYLINE_DISABLED_PLUGINS = env_list("BYLINE_DISABLED_PLUGINS")
+# Feeds (news/feeds/): whole article bodies or only the standfirst, and how
+# many of the newest articles each feed lists.
+BYLINE_FEED_FULL_CONTENT = env_bool("BYLINE_FEED_FULL_CONTENT", True)
+BYLINE_FEED_ITEMS = int(os.environ.get("BYLINE_FEED_ITEMS", "20"))

@@ -8,3 +8,6 @@ from .base import env_bool
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-use-in-production"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Pingbacks and webmentions: also fetch from this machine (a local blog linking to an article).
+BYLINE_MENTIONS_ALLOWED_ADDRESSES = ["global", "loopback"]

@@ -11,7 +11,8 @@ SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="byline-test-media-")
+# Tests give each test its own folder (tests/conftest.py); this is the fallback.
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "byline-test-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -23,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
     "DATABASE_URL"
 ):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Pingbacks and webmentions (plugins/byline-mentions): tests fetch from servers on this
+# machine only; with "global" left out, no other address is connected to or even looked up.
+BYLINE_MENTIONS_ALLOWED_ADDRESSES = ["loopback"]

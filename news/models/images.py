@@ -1,7 +1,10 @@
 """The project's image model: alt text, a default caption and a credit line."""
 
 from django.db import models
+from typing_extensions import TypedDict
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
+
+from cms.api.fields import ModelAPIFields
 
 
 class NewsImage(AbstractImage):
@@ -13,6 +16,9 @@ class NewsImage(AbstractImage):
     )
 
     admin_form_fields = Image.admin_form_fields + ("default_caption", "credit")
+
+    # Alt text, caption, credit and renditions; see news/api/images.py.
+    api_fields = ModelAPIFields("news.api.images.image_api_fields")
 
     @property
     def alt_text(self):
@@ -63,7 +69,39 @@ def _responsive_sources(image):
     return sources
 
 
-def responsive_image(image, *, alt=None, caption=None, credit=None):
+class RenditionAPIValue(TypedDict):
+    """One rendition file of an image."""
+
+    url: str
+    width: int
+    height: int
+
+
+class ImageRenditions(TypedDict):
+    """Renditions of an image by format, narrowest first."""
+
+    webp: list[RenditionAPIValue]
+    jpeg: list[RenditionAPIValue]
+
+
+class ResponsiveImage(TypedDict):
+    """An image as templates and API clients get it.
+
+    ``src``, ``width`` and ``height`` are the largest JPEG rendition's; URLs
+    are as the media storage gives them (site-relative with local media).
+    """
+
+    id: int
+    alt: str
+    caption: str
+    credit: str
+    width: int
+    height: int
+    src: str
+    renditions: ImageRenditions
+
+
+def responsive_image(image, *, alt=None, caption=None, credit=None) -> ResponsiveImage:
     """Everything a template or API client needs to show one image.
 
     Used by the picture component and by every API representation of an

@@ -16,9 +16,12 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from ..dates import format_publication_datetime
-from ..fields import ArticleBodyField
+from cms.api.fields import ModelAPIFields
+
+from ..dates import format_publication_datetime, machine_datetime
+from ..fields import ArticleBodyField, HttpsURLField
 from .images import NewsImage, responsive_image
+from .mixins import SocialImageMixin, seo_edit_handler
 
 WORDS_PER_MINUTE = 230
 ARTICLES_PER_PAGE = 12
@@ -73,13 +76,16 @@ def attach_sections(articles):
     return articles
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(SocialImageMixin, Page):
     """A section of the paper (Politics, Science, ...): lists its articles."""
 
     introduction = models.TextField(blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
+    promote_panels = SocialImageMixin.promote_panels
+    edit_handler = seo_edit_handler(content_panels, promote_panels)
     search_fields = Page.search_fields + [index.SearchField("introduction")]
+    api_fields = ["introduction"]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.ArticlePage"]
@@ -114,7 +120,7 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class ArticlePage(Page):
+class ArticlePage(SocialImageMixin, Page):
     standfirst = models.TextField(
         max_length=400, help_text="One or two sentences under the headline that sum up the story."
     )
@@ -136,9 +142,19 @@ class ArticlePage(Page):
         max_length=255, blank=True, help_text="Leave blank to use the image's alt text."
     )
     body = ArticleBodyField(blank=True)
+    canonical_url = HttpsURLField(
+        "canonical URL",
+        max_length=500,
+        blank=True,
+        help_text="Only for a story first published elsewhere: the original's address, "
+        "which search engines then credit. Leave blank to use this article's own address.",
+    )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
 
     objects = ArticlePageManager()
+
+    # Core fields plus those enabled plugins add; see news/api/fields.py.
+    api_fields = ModelAPIFields("news.api.fields.article_api_fields")
 
     content_panels = Page.content_panels + [
         FieldPanel("standfirst"),
@@ -156,6 +172,10 @@ class ArticlePage(Page):
         FieldPanel("body"),
         FieldPanel("tags"),
     ]
+    promote_panels = SocialImageMixin.promote_panels + [
+        MultiFieldPanel([FieldPanel("canonical_url")], heading="Syndication"),
+    ]
+    edit_handler = seo_edit_handler(content_panels, promote_panels)
 
     search_fields = Page.search_fields + [
         index.SearchField("standfirst", boost=2),
@@ -174,6 +194,18 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "article"
 
+    def serve(self, request, *args, **kwargs):
+        # Internal links in the body's rich text resolve from one batch of queries
+        # for the whole body, not one per paragraph; rendering happens inside.
+        # (Imported here: Wagtail's link handlers need the model registry loaded.)
+        from ..rich_text import preloaded_links
+
+        with preloaded_links(self.body.stream_block.extract_references(self.body)):
+            response = super().serve(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response.render()
+        return response
+
     # Display and derived data -------------------------------------------------
 
     @cached_property
@@ -186,8 +218,10 @@ class ArticlePage(Page):
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("article_authors")
         if prefetched is not None:
             return [byline.author for byline in prefetched]
+        # Through the cluster relation, not a filter on `page=self`: a preview
+        # holds the editor's unsaved bylines in memory (and may have no pk yet).
         bylines = (
-            ArticleAuthor.objects.filter(page=self)
+            self.article_authors.all()
             .select_related("author__portrait")
             .prefetch_related("author__portrait__renditions")
             .order_by("sort_order")
@@ -201,6 +235,10 @@ class ArticlePage(Page):
     @property
     def publication_display(self):
         return format_publication_datetime(self.publication_date)
+
+    @property
+    def publication_iso(self):
+        return machine_datetime(self.publication_date)
 
     @cached_property
     def reading_time(self):

@@ -1,0 +1,1 @@
+"""Authors in the content API: their fields and endpoints."""

@@ -1,0 +1,102 @@
+"""``/api/v3/authors/``: authors readable without a token.
+
+Wagtail's snippets router needs a token for every snippet; authors appear in
+every public byline, so this router serves them publicly, with the same
+fields as API v2 (``authors.api.fields``) and never the private email.
+"""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, Path, Query, Router, Schema
+from wagtail.api.utils import get_full_url
+from wagtail.api.v3.schemas.base import BaseSchema
+
+from cms.api.fields import prefetch_api_fields
+from cms.api.params import MAX_INTEGER
+from cms.api.v3.schemas import (
+    PublicMetaSchema,
+    SearchParams,
+    page_of,
+    reject_unknown_parameters,
+    schema_for,
+)
+
+from ..models import Author
+from .fields import AUTHOR_API_FIELDS
+
+router = Router(tags=["authors"])
+
+
+class AuthorMetaSchema(PublicMetaSchema):
+    @staticmethod
+    def resolve_type(obj, context):
+        return Author._meta.label
+
+    @staticmethod
+    def resolve_detail_url(obj, context):
+        path = reverse("wagtailapi_v3:detail_author", kwargs={"author_id": obj.pk})
+        return get_full_url(context["request"], path)
+
+    @staticmethod
+    def resolve_articles_url(obj, context):
+        path = reverse("wagtailapi_v3:list_articles") + "?" + urlencode({"author": obj.slug})
+        return get_full_url(context["request"], path)
+
+
+class AuthorBaseSchema(BaseSchema):
+    id: int
+    meta: AuthorMetaSchema
+
+
+AuthorSchema = schema_for(
+    Author, AUTHOR_API_FIELDS, name="PublicAuthorSchema", base=AuthorBaseSchema
+)
+
+
+class AuthorListSchema(Schema):
+    count: int
+    items: list[AuthorSchema]
+
+
+class AuthorQuery(SearchParams):
+    slug: str | None = None
+    order: str | None = Field(None, pattern=r"^-?(name|slug|id)$", description="name, slug or id")
+
+
+def authors_queryset():
+    return Author.objects.order_by("name", "pk")
+
+
+@router.get(
+    "/",
+    response=AuthorListSchema,
+    url_name="list_authors",
+    summary="List authors",
+    operation_id="authors_list",
+)
+def list_authors(request, query: AuthorQuery = Query(...)):
+    reject_unknown_parameters(request, AuthorQuery)
+    queryset = authors_queryset()
+    if query.slug is not None:
+        queryset = queryset.filter(slug=query.slug)
+    if query.search is not None:
+        queryset = queryset.filter(name__icontains=query.search)
+    if query.order:
+        queryset = queryset.order_by(query.order, "pk")
+    count, authors = page_of(queryset, query)
+    return {"count": count, "items": authors}
+
+
+@router.get(
+    "/{author_id}/",
+    response=AuthorSchema,
+    url_name="detail_author",
+    summary="Author",
+    operation_id="authors_detail",
+)
+def get_author(request, author_id: int = Path(..., ge=1, le=MAX_INTEGER)):
+    author = get_object_or_404(authors_queryset(), pk=author_id)
+    prefetch_api_fields([author])
+    return author

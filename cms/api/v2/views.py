@@ -1,0 +1,153 @@
+"""What every Byline endpoint of API v2 adds to Wagtail's.
+
+- Query strings are checked before anything else (``cms.api.params``): bad
+  input is a 400 naming the parameter, never a 500.
+- Listings and details run each requested field's bulk prefetch, so a page of
+  results costs the same number of queries whatever it holds.
+- Pages are the public ones only (``cms.api.visibility``).
+"""
+
+from contextlib import nullcontext
+
+from django.core.exceptions import FieldError, ValidationError
+from django.db import DatabaseError, models
+from django.http import Http404
+from rest_framework.response import Response
+from taggit.managers import TaggableManager
+from wagtail.api.v2.filters import FieldsFilter, SearchFilter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+
+from cms.api.fields import prefetch_api_fields
+from cms.api.params import (
+    MAX_INTEGER,
+    SEARCH_NOT_UNDERSTOOD,
+    InvalidParameter,
+    check_query_string,
+)
+from cms.api.visibility import searchable_public_pages
+
+#: Model field types a ``?field=value`` filter can compare safely.
+FILTERABLE_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DateTimeField,
+    models.DateField,
+    models.ForeignKey,
+    models.AutoField,
+    TaggableManager,
+)
+
+
+class PublicEndpointMixin:
+    """Checks, errors and prefetching shared by Byline's v2 endpoints."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_query_string(request.META.get("QUERY_STRING", ""))
+
+    def handle_exception(self, exc):
+        if isinstance(exc, InvalidParameter):
+            data = {"message": f"{exc.name}: {exc.message}", "parameter": exc.name}
+            return Response(data, status=400)
+        if isinstance(exc, OverflowError):
+            return Response({"message": "a number in the request is out of range"}, status=400)
+        return super().handle_exception(exc)
+
+    def serialization_context(self, items):
+        """A context manager around serialising ``items`` (batched lookups)."""
+        return nullcontext()
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        try:
+            items = list(self.paginate_queryset(queryset))
+        except DatabaseError as error:
+            if "search" not in request.GET:
+                raise
+            raise InvalidParameter("search", SEARCH_NOT_UNDERSTOOD) from error
+        serializer = self.get_serializer(items, many=True)
+        fields = self.get_body_fields(self.get_queryset().model)
+        prefetch_api_fields(items, serializer.child.fields.keys(), fields)
+        with self.serialization_context(items):
+            data = serializer.data
+        return self.get_paginated_response(data)
+
+    def detail_view(self, request, pk):
+        if int(pk) > MAX_INTEGER:
+            raise Http404("not found")
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        prefetch_api_fields([instance], serializer.fields.keys())
+        with self.serialization_context([instance]):
+            data = serializer.data
+        return Response(data)
+
+
+class SafeFieldsFilter(FieldsFilter):
+    """Wagtail's ``?field=value`` filters, answering 400 for values a field rejects."""
+
+    def filter_queryset(self, request, queryset, view):
+        fields = set(view.get_available_fields(queryset.model, db_fields_only=True))
+        for name in request.GET:
+            if name in fields and name != "locale":
+                field = queryset.model._meta.get_field(name)
+                if not isinstance(field, FILTERABLE_FIELDS):
+                    raise InvalidParameter(name, "this field cannot be used as a filter")
+                _check_filter_value(field, name, request.GET[name])
+        try:
+            return super().filter_queryset(request, queryset, view)
+        except (ValidationError, ValueError, TypeError, FieldError) as error:
+            raise BadRequestError(f"field filter error: {error}") from error
+
+
+def _check_filter_value(field, name, value):
+    if isinstance(field, TaggableManager):
+        return
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    try:
+        target.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        raise InvalidParameter(name, f"{value!r} is not a valid value") from None
+
+
+class SafeSearchFilter(SearchFilter):
+    """Wagtail's search, with ``search_operator`` checked before the backend sees it."""
+
+    def filter_queryset(self, request, queryset, view):
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in ("and", "or"):
+            raise InvalidParameter("search_operator", "must be 'and' or 'or'")
+        if "search" in request.GET and not request.GET["search"].strip():
+            raise InvalidParameter("search", "must not be empty")
+        return super().filter_queryset(request, queryset, view)
+
+
+def safe_backends(backends):
+    """A filter backend list with Wagtail's field filter and search made safe."""
+    replacements = {FieldsFilter: SafeFieldsFilter, SearchFilter: SafeSearchFilter}
+    return [replacements.get(backend, backend) for backend in backends]
+
+
+class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
+    """Wagtail's pages endpoint limited to public pages (no expired ones either)."""
+
+    filter_backends = safe_backends(PagesAPIViewSet.filter_backends)
+
+    def get_base_queryset(self):
+        try:
+            return searchable_public_pages(self.request)
+        except ValueError as error:  # an ambiguous ?site=
+            raise BadRequestError(str(error)) from error
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("locale")
+
+
+class PublicDocumentsAPIViewSet(PublicEndpointMixin, DocumentsAPIViewSet):
+    filter_backends = safe_backends(DocumentsAPIViewSet.filter_backends)

@@ -1,0 +1,142 @@
+"""Byline's django-ninja API object for /api/v3/, and the stock bugs it fixes.
+
+Wagtail 8 ships one module-level ``NinjaAPI`` that its apps fill with routers.
+Byline mounts its own, built from the same router templates (django-ninja
+routers can be mounted on several APIs) plus its public routers, because it
+needs three things Wagtail's object does not offer a hook for:
+
+- a valid OpenAPI 3.1 document: Wagtail's ``AllowAnonymous`` auth becomes an
+  ``http`` security scheme without a ``scheme``, which validators reject. Here
+  an optional token is written the OpenAPI way, as an alternative empty
+  security requirement (``[{"BearerTokenAuth": []}, {}]``);
+- 400 for bad query parameters, naming the parameter: values that are not
+  UTF-8, too long or out of range (a huge ``offset`` was a 500) and failed
+  query or path validation, which Wagtail answers 422;
+- 400 naming ``search`` for words the full-text engine cannot parse (an
+  unbalanced quote was a 500 on SQLite);
+- 400 for write bodies that are JSON but not an object (a JSON array was a
+  500 on some write endpoints).
+"""
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from wagtail.api.v3.auth import AllowAnonymous
+from wagtail.api.v3.errors import problem_response, register_exception_handlers
+
+from cms.api.params import SEARCH_NOT_UNDERSTOOD, InvalidParameter, check_query_string
+
+ANONYMOUS_SCHEME = AllowAnonymous.__name__
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _gate_docs(view):
+    """``WAGTAILAPI_DOCS_ENABLED = False`` hides the OpenAPI document and docs page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not getattr(settings, "WAGTAILAPI_DOCS_ENABLED", True):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def invalid_parameter_response(error: InvalidParameter):
+    return problem_response(
+        status=400,
+        detail=f"{error.name}: {error.message}",
+        errors=[{"type": "invalid_parameter", "loc": ["query", error.name], "msg": error.message}],
+    )
+
+
+def check_request(run):
+    """View decorator: refuse bad query strings and non-object JSON bodies early."""
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        try:
+            check_query_string(request.META.get("QUERY_STRING", ""))
+        except InvalidParameter as error:
+            return invalid_parameter_response(error)
+        if request.method in WRITE_METHODS and request.content_type == "application/json":
+            try:
+                body = json.loads(request.body or b"{}")
+            except ValueError:
+                body = None  # django-ninja reports malformed JSON itself
+            else:
+                if not isinstance(body, dict):
+                    return problem_response(
+                        status=400,
+                        detail="The request body must be a JSON object.",
+                        errors=[{"type": "invalid_body", "loc": ["body"], "msg": "not an object"}],
+                    )
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+class BylineAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemes = schema.get("components", {}).get("securitySchemes", {})
+        schemes.pop(ANONYMOUS_SCHEME, None)
+        if not schemes:
+            schema.get("components", {}).pop("securitySchemes", None)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                requirements = operation.get("security")
+                if requirements:
+                    operation["security"] = [
+                        {} if ANONYMOUS_SCHEME in requirement else requirement
+                        for requirement in requirements
+                    ]
+        return schema
+
+
+def validation_error_handler(request, exc):
+    """Bad query or path parameters are 400s that name the parameter; bodies stay 422."""
+    errors = list(exc.errors)
+    in_request_line = errors and all(
+        error.get("loc") and error["loc"][0] in ("query", "path") for error in errors
+    )
+    if not in_request_line:
+        return problem_response(status=422, detail="Validation failed", errors=errors)
+    names = ", ".join(dict.fromkeys(str(error["loc"][-1]) for error in errors))
+    return problem_response(status=400, detail=f"Invalid parameter: {names}", errors=errors)
+
+
+def search_error_handler(request, exc):
+    """A search the full-text engine cannot parse is bad input; other database errors are not."""
+    if "search" not in request.GET:
+        raise exc
+    return invalid_parameter_response(InvalidParameter("search", SEARCH_NOT_UNDERSTOOD))
+
+
+def build_api(**kwargs) -> BylineAPI:
+    api = BylineAPI(
+        urls_namespace="wagtailapi_v3",
+        docs_decorator=_gate_docs,
+        openapi_url="/openapi.json",
+        docs_url="/docs/",
+        **kwargs,
+    )
+    register_exception_handlers(api)
+    api.add_exception_handler(NinjaValidationError, validation_error_handler)
+    api.add_exception_handler(
+        InvalidParameter, lambda request, exc: invalid_parameter_response(exc)
+    )
+    api.add_exception_handler(
+        OverflowError,
+        lambda request, exc: problem_response(
+            status=400, detail="A number in the request is out of range."
+        ),
+    )
+    api.add_exception_handler(DatabaseError, search_error_handler)
+    api.add_decorator(check_request, mode="view")
+    return api

@@ -1,0 +1,196 @@
+"""``/api/v3/pages/``: Wagtail's pages router with public reads that hide expired pages.
+
+The reads (list, find, detail) are Wagtail's, over ``cms.api.visibility``'s
+public pages for anonymous requests (Wagtail's queryset keeps a page whose
+expiry time has passed until the scheduled-publishing command runs) and with
+each field's prefetch for details. The writes, revisions and actions are
+Wagtail's own view functions, mounted here unchanged: they need a bearer
+token and check the token owner's permissions.
+"""
+
+from typing import Literal, cast
+
+from django.db.models import Model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from ninja import Path, Query, Router
+from ninja.pagination import paginate
+from wagtail.api.rich_text import RichTextOutputFormat
+from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+from wagtail.api.v3.querysets import get_pages_queryset
+from wagtail.api.v3.routers import pages as wagtail_pages
+from wagtail.api.v3.schemas import BasePageSchema
+from wagtail.api.v3.schemas.pages import BASE_PAGE_READ_FIELDS
+from wagtail.api.v3.schemas.params import APIFieldFilterSchema, OrderingSchema, SearchSchema
+from wagtail.api.v3.schemas.revisions import RevisionSchema
+from wagtail.api.validators import SiteFilterValidator
+from wagtail.models import Page
+
+from cms.api.fields import prefetch_api_fields
+from cms.api.params import MAX_INTEGER, InvalidParameter
+from cms.api.visibility import searchable_public_pages
+
+from .schemas import json_response
+
+router = Router(tags=["pages"])
+PUBLIC_READ = [BearerTokenAuth(), AllowAnonymous()]
+PageDetailSchema = wagtail_pages.PageDetailSchema
+
+
+def readable_pages(request, model=Page):
+    """Public pages for anonymous requests; a token holder's pages (Wagtail's rule) otherwise."""
+    if request.user.is_authenticated:
+        return get_pages_queryset(request, model)
+    try:
+        queryset = searchable_public_pages(request, model)
+    except ValueError as error:  # an ambiguous ?site=
+        raise InvalidParameter("site", str(error)) from error
+    return queryset.select_related("content_type", "locale").order_by("pk")
+
+
+@router.get(
+    "/",
+    response=list[BasePageSchema],
+    url_name="list_pages",
+    summary="List pages",
+    operation_id="pages_list",
+    auth=PUBLIC_READ,
+)
+@paginate(WagtailLimitOffsetPagination, pass_parameter="pagination_info")  # noqa: S106
+def list_pages(
+    request,
+    filters: wagtail_pages.PageFilterSchema = Query(...),
+    ordering: OrderingSchema = Query(...),
+    search: SearchSchema = Query(...),
+    **kwargs,
+):
+    pagination_info = kwargs.get("pagination_info")
+    models = cast(list[type[Model]], filters.type)
+    model = models[0] if len(models) == 1 else Page
+    field_filter = APIFieldFilterSchema.with_exclude_schemas(
+        raw_params=request.GET,
+        schemas=(wagtail_pages.PageFilterSchema, OrderingSchema, SearchSchema),
+        base_fields=BASE_PAGE_READ_FIELDS,
+    )
+    queryset = readable_pages(request, model)
+    queryset = filters.filter(queryset, request)
+    queryset = field_filter.filter_queryset(queryset)
+    queryset = ordering.order_queryset(queryset, pagination_info, base_fields=BASE_PAGE_READ_FIELDS)
+    return search.search_queryset(request, queryset)
+
+
+@router.get(
+    "/find/",
+    response=PageDetailSchema,
+    url_name="find_page",
+    summary="Find page",
+    operation_id="pages_find",
+    auth=PUBLIC_READ,
+)
+def find_page(
+    request,
+    id: int | None = Query(None, ge=1, le=MAX_INTEGER),  # noqa: A002 - Wagtail's name
+    html_path: str | None = None,
+    site: str | None = None,
+    version: Literal["live", "draft"] | None = Query("live"),
+):
+    page = None
+    if html_path:
+        components = [component for component in html_path.split("/") if component]
+        try:
+            site_obj = SiteFilterValidator(site=site, request=request).site_obj
+            if site_obj is None:
+                raise Http404
+            page, _, _ = site_obj.root_page.specific.route(request, components)
+        except Http404:
+            page = None
+        else:
+            if not readable_pages(request).filter(pk=page.pk).exists():
+                page = None
+    if page is None and id:
+        page = get_object_or_404(readable_pages(request), pk=id)
+    if page is None:
+        raise Http404("No page matches the given query.")
+    url = reverse("wagtailapi_v3:detail_page", kwargs={"page_id": page.pk})
+    query = request.GET.copy()
+    query.pop("id", None)
+    query.pop("html_path", None)
+    return redirect(f"{url}?{query.urlencode()}")
+
+
+@router.get(
+    "/{page_id}/",
+    response=PageDetailSchema,
+    url_name="detail_page",
+    summary="Page detail",
+    operation_id="pages_detail",
+    auth=PUBLIC_READ,
+)
+def get_page(
+    request,
+    page_id: int = Path(..., ge=1, le=MAX_INTEGER),
+    version: Literal["live", "draft"] | None = Query("live"),
+    rich_text_format: RichTextOutputFormat | None = Query(None),
+):
+    page = get_object_or_404(readable_pages(request), pk=page_id)
+    if version == "draft" and request.user.is_authenticated:
+        return page.get_latest_revision_as_object()
+    page = page.specific
+    prefetch_api_fields([page])
+    return json_response(request, PageDetailSchema, [page])
+
+
+# Writes, revisions and actions: Wagtail's own views, token and permissions included.
+router.add_api_operation(
+    "/",
+    ["POST"],
+    wagtail_pages.create_page,
+    response={201: PageDetailSchema},
+    url_name="create_page",
+    summary="Create page",
+    operation_id="pages_create",
+    auth=BearerTokenAuth(),
+)
+router.add_api_operation(
+    "/{page_id}/",
+    ["PATCH"],
+    wagtail_pages.update_page,
+    response=PageDetailSchema,
+    url_name="update_page",
+    summary="Update page",
+    operation_id="pages_update",
+    auth=BearerTokenAuth(),
+)
+router.add_api_operation(
+    "/{page_id}/",
+    ["DELETE"],
+    wagtail_pages.delete,
+    response={204: None},
+    url_name="delete_page",
+    summary="Delete page",
+    operation_id="pages_delete",
+    auth=BearerTokenAuth(),
+)
+router.add_api_operation(
+    "/{page_id}/revisions/",
+    ["GET"],
+    wagtail_pages.list_page_revisions,
+    response=list[RevisionSchema],
+    url_name="list_page_revisions",
+    summary="List page revisions",
+    operation_id="pages_revisions_list",
+    auth=BearerTokenAuth(),
+)
+router.add_api_operation(
+    "/{page_id}/revisions/{revision_id}/",
+    ["GET"],
+    wagtail_pages.get_page_revision,
+    response=wagtail_pages.PageRevisionDetailSchema,
+    url_name="detail_page_revision",
+    summary="Page revision detail",
+    operation_id="pages_revisions_detail",
+    auth=BearerTokenAuth(),
+)
+router.add_router("/", wagtail_pages.actions_router)

@@ -1,0 +1,1 @@
+"""Articles, sections, tags and images in the content API (fields, filters, endpoints)."""

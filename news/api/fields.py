@@ -1,0 +1,166 @@
+"""ArticlePage's API fields, one definition each for API v2 and v3.
+
+``article_api_fields(model)`` is what ``ArticlePage.api_fields`` holds: the
+core fields below, then whatever enabled plugins add through
+``cms.plugins.api_fields.plugin_api_fields``.
+"""
+
+import logging
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+from typing_extensions import TypedDict
+
+from authors.api.fields import AuthorAPIValue, author_summary, prefetch_bios
+from cms.api.fields import APIFieldSpec, ComputedField
+
+from ..models.images import ResponsiveImage
+from .bodies import prefetch_bodies
+from .tags import tag_html_url
+
+logger = logging.getLogger("byline.api")
+
+
+class SectionAPIValue(TypedDict):
+    """The section (NewsIndexPage) an article belongs to."""
+
+    id: int
+    title: str
+    slug: str
+    url: str | None
+    html_url: str | None
+
+
+class TagAPIValue(TypedDict):
+    """A tag: its name, slug (for ?tag= filters) and the site's tag page."""
+
+    name: str
+    slug: str
+    html_url: str
+
+
+# Resolvers -------------------------------------------------------------------
+
+
+def article_url(article):
+    return article.url
+
+
+def article_section(article) -> SectionAPIValue | None:
+    section = article.section
+    # The article is public, so no view restriction covers its section; a
+    # section that is unpublished or expired is still kept out of sight.
+    if section is None or not section.live:
+        return None
+    if section.expire_at is not None and section.expire_at <= timezone.now():
+        return None
+    return {
+        "id": section.pk,
+        "title": section.title,
+        "slug": section.slug,
+        "url": section.url,
+        "html_url": section.full_url,
+    }
+
+
+def article_authors(article) -> list[AuthorAPIValue]:
+    return [author_summary(author) for author in article.authors]
+
+
+def article_lead_image(article) -> ResponsiveImage | None:
+    return article.lead_picture
+
+
+def article_tags(article) -> list[TagAPIValue]:
+    # .all() reads the listing's prefetched tags; sorting here keeps that.
+    tags = sorted(article.tags.all(), key=lambda tag: tag.name.lower())
+    return [{"name": tag.name, "slug": tag.slug, "html_url": tag_html_url(tag)} for tag in tags]
+
+
+def article_reading_time(article) -> int:
+    return article.reading_time
+
+
+# Listing prefetches ----------------------------------------------------------
+
+
+def prefetch_sections(articles):
+    from ..models.pages import attach_sections
+
+    for article in attach_sections(articles):
+        if article.section is not None:
+            # The section is the article's parent: fill treebeard's own
+            # get_parent() cache so Wagtail's meta.parent costs no query.
+            article._cached_parent_obj = article.section
+
+
+def prefetch_bylines(articles):
+    from ..models.pages import ArticleAuthor
+
+    bylines = (
+        ArticleAuthor.objects.select_related("author__portrait")
+        .prefetch_related("author__portrait__renditions")
+        .order_by("sort_order")
+    )
+    prefetch_related_objects(articles, Prefetch("article_authors", queryset=bylines))
+    # Every instance: an author in several bylines is several objects.
+    prefetch_bios([author for article in articles for author in article.authors])
+
+
+def prefetch_lead_images(articles):
+    from ..models.images import NewsImage
+
+    images = NewsImage.objects.prefetch_renditions()
+    prefetch_related_objects(articles, Prefetch("lead_image", queryset=images))
+
+
+def prefetch_tags(articles):
+    prefetch_related_objects(articles, "tags")
+
+
+# The fields ------------------------------------------------------------------
+
+ARTICLE_API_FIELDS = [
+    APIFieldSpec("standfirst", writable=True),
+    APIFieldSpec("publication_date", writable=True),
+    ComputedField(
+        "url",
+        article_url,
+        str | None,
+        description="The article's path on the site, e.g. /world/bridge-reopens/.",
+    ),
+    ComputedField("section", article_section, SectionAPIValue | None, prefetch=prefetch_sections),
+    ComputedField("authors", article_authors, list[AuthorAPIValue], prefetch=prefetch_bylines),
+    ComputedField(
+        "lead_image", article_lead_image, ResponsiveImage | None, prefetch=prefetch_lead_images
+    ),
+    APIFieldSpec("body", writable=True, prefetch=prefetch_bodies),
+    ComputedField("tags", article_tags, list[TagAPIValue], prefetch=prefetch_tags),
+    ComputedField("reading_time", article_reading_time, int, prefetch=prefetch_bodies),
+]
+
+
+def article_api_fields(model):
+    """ArticlePage's API fields: the core ones, then those plugins contribute.
+
+    A plugin field that reuses a core name, or is not an API field at all, is
+    left out and logged: a broken plugin must not take the API down.
+    """
+    from wagtail.api import APIField
+
+    from cms.plugins.api_fields import plugin_api_fields
+
+    fields = list(ARTICLE_API_FIELDS)
+    names = {field.name for field in fields}
+    for field in plugin_api_fields(model):
+        name = getattr(field, "name", None)
+        if not isinstance(field, APIField):
+            logger.error("Plugin API field %r for %s is not an APIField; skipped", field, model)
+        elif name in names:
+            logger.error(
+                "Plugin API field %r clashes with a core field of %s; skipped", name, model
+            )
+        else:
+            fields.append(field)
+            names.add(name)
+    return fields

@@ -1,0 +1,244 @@
+"""Article search: one implementation for the search page and the API.
+
+`search_articles()` looks in the headline, standfirst, body, author names and
+tag names (`ArticlePage.search_fields`), in Wagtail's database search index,
+ranks by relevance or date and filters by section, author and tag.
+
+- PostgreSQL: Wagtail's full-text backend as it is (weights from the search
+  fields' boosts, so headline and standfirst count most).
+- SQLite: the same FTS5 index, queried here directly. Wagtail's SQLite
+  backend scores every match with a correlated subquery that re-runs the
+  full-text match per row (over a minute for a common word on 10,000
+  articles) and weighs headline and body alike. Here the matches are found
+  once, and `bm25()` gives the headline column HEADLINE_WEIGHT times the
+  weight of the body column.
+- Any other backend (Elasticsearch, MySQL): Wagtail's own `.search()`.
+
+Readers' words never reach the full-text engine's query syntax: the query is
+cut to words and "quoted phrases" first, so quotes, brackets, `*`, `NEAR`,
+`OR` or `-` can neither break a search nor change its meaning.
+"""
+
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from django.db.models.expressions import RawSQL
+from taggit.models import Tag
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
+from wagtail.search.query import And, Phrase, PlainText
+
+from authors.models import Author
+
+from .models import ArticleAuthor, ArticlePage, ArticlePageTag, NewsIndexPage
+
+ORDER_RELEVANCE = "relevance"
+ORDER_DATE = "date"
+ORDERS = (ORDER_RELEVANCE, ORDER_DATE)
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 16
+# How much more a word in the headline counts than one in the standfirst,
+# body, author names or tags (SQLite; PostgreSQL uses the field boosts).
+HEADLINE_WEIGHT = 5.0
+
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"?|(\w+)')
+_WORD = re.compile(r"\w+")
+
+
+def search_terms(query):
+    """The words and "quoted phrases" of a reader's query, in order, at most MAX_TERMS.
+
+    Each term is a tuple of words: one word, or the words of a phrase.
+    """
+    terms = []
+    for match in _PHRASE_OR_WORD.finditer((query or "")[:MAX_QUERY_LENGTH]):
+        phrase, word = match.groups()
+        words = (word,) if word else tuple(_WORD.findall(phrase or ""))
+        if words:
+            terms.append(words)
+    return terms[:MAX_TERMS]
+
+
+def build_search_query(terms):
+    """A Wagtail search query that every term must match."""
+    words = [term[0] for term in terms if len(term) == 1]
+    parts = [Phrase(" ".join(term)) for term in terms if len(term) > 1]
+    if words:
+        parts.insert(0, PlainText(" ".join(words), operator="and"))
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _lookup(model, value, **lookup):
+    """`value` itself if it is already a `model`, else the one found by `lookup`, else None."""
+    if isinstance(value, model):
+        return value
+    return model.objects.filter(**lookup).first()
+
+
+def search_articles(
+    query, *, section=None, author=None, tag=None, order=ORDER_RELEVANCE, queryset=None
+):
+    """Live, public articles matching `query`, best match first or newest first.
+
+    - `query`: the reader's words; quoted text is a phrase; every term must match.
+    - `section`: a NewsIndexPage or its slug; `author`: an Author or its slug;
+      `tag`: a taggit Tag or its slug. An unknown slug matches nothing.
+    - `order`: "relevance" (default) or "date" (newest first).
+    - `queryset`: the articles to search in, with whatever `select_related` /
+      `prefetch_related` the caller needs; live and public ones are kept.
+      Defaults to `ArticlePage.objects.for_listing()` (what a card shows).
+
+    Returns a sequence that supports `count()`, `len()` and slicing (so
+    Django's Paginator and limit/offset both work), holding ArticlePage
+    objects. Apply filters through the arguments, not on the result: with
+    relevance order it is not always a QuerySet. A query without words, or a
+    filter naming nothing, gives an empty queryset.
+    Raises ValueError for an unknown `order`.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    terms = search_terms(query)
+    if not terms:
+        return ArticlePage.objects.none()
+
+    # for_listing() is live and public already.
+    articles = ArticlePage.objects.for_listing() if queryset is None else queryset.live().public()
+    if section is not None:
+        section = _lookup(NewsIndexPage, section, slug=section)
+        if section is None:
+            return ArticlePage.objects.none()
+        articles = articles.descendant_of(section)
+    if author is not None:
+        author = _lookup(Author, author, slug=author)
+        if author is None:
+            return ArticlePage.objects.none()
+        articles = articles.filter(
+            pk__in=ArticleAuthor.objects.filter(author=author).values("page_id")
+        )
+    if tag is not None:
+        tag = _lookup(Tag, tag, slug=tag)
+        if tag is None:
+            return ArticlePage.objects.none()
+        articles = articles.filter(
+            pk__in=ArticlePageTag.objects.filter(tag=tag).values("content_object_id")
+        )
+
+    if _uses_sqlite_fts(articles.db):
+        return _sqlite_search(articles, terms, order)
+    if order == ORDER_DATE:
+        articles = articles.order_by("-publication_date", "-id")
+    return articles.search(build_search_query(terms), order_by_relevance=order == ORDER_RELEVANCE)
+
+
+# SQLite FTS5 -------------------------------------------------------------------
+
+
+def _uses_sqlite_fts(alias):
+    if connections[alias].vendor != "sqlite":
+        return False
+    # Importable only where SQLite is in use: it looks up the FTS model.
+    from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+    return isinstance(get_search_backend(), SQLiteSearchBackend)
+
+
+def _fts_tables():
+    entries = IndexEntry._meta.db_table
+    return entries, f"{entries}_fts"
+
+
+def _fts_match(terms):
+    """An FTS5 query: every term, as a quoted string, in the headline or body column.
+
+    Terms hold only word characters, so quoting them is enough to keep
+    FTS5's operators out.
+    """
+    quoted = " AND ".join('"' + " ".join(words) + '"' for words in terms)
+    return "{title body} : (" + quoted + ")"
+
+
+# CROSS JOIN makes SQLite read the full-text matches first and look up each
+# one's index entry, instead of running the MATCH once per indexed article.
+
+
+def _sqlite_search(articles, terms, order):
+    entries, fts = _fts_tables()
+    content_type = ContentType.objects.get_for_model(ArticlePage).pk
+    match = _fts_match(terms)
+    matching_ids = RawSQL(
+        f"SELECT CAST({entries}.object_id AS INTEGER) FROM {fts} "
+        f"CROSS JOIN {entries} ON {entries}.id = {fts}.rowid "
+        f"WHERE {fts} MATCH %s AND {entries}.content_type_id = %s",
+        (match, content_type),
+    )
+    matches = articles.filter(pk__in=matching_ids)
+    if order == ORDER_DATE:
+        return matches.order_by("-publication_date", "-pk")
+    return RankedArticles(matches, articles, match, content_type)
+
+
+class RankedArticles:
+    """SQLite search results in relevance order, loaded one slice at a time.
+
+    Ranking runs in the full-text index: the slice's ids in one query,
+    then the articles themselves (with the caller's related objects).
+    """
+
+    def __init__(self, matches, articles, match, content_type):
+        self._matches = matches
+        self._articles = articles
+        self._match = match
+        self._content_type = content_type
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = self._matches.count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("negative indexing is not supported")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError("search result index out of range")
+            return found[0]
+        if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise ValueError("only slices with non-negative bounds are supported")
+        start = key.start or 0
+        if key.stop is not None and key.stop <= start:
+            return []
+        ids = self._ranked_ids(start, None if key.stop is None else key.stop - start)
+        by_id = self._articles.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _ranked_ids(self, offset, limit):
+        entries, fts = _fts_tables()
+        scope_sql, scope_params = self._articles.order_by().values("pk").query.sql_with_params()
+        sql = (
+            f"SELECT CAST({entries}.object_id AS INTEGER) AS article_id FROM {fts} "
+            f"CROSS JOIN {entries} ON {entries}.id = {fts}.rowid "
+            f"WHERE {fts} MATCH %s AND {entries}.content_type_id = %s "
+            f"AND CAST({entries}.object_id AS INTEGER) IN ({scope_sql}) "
+            # bm25() weights follow the FTS columns: autocomplete, body, title.
+            f"ORDER BY bm25({fts}, 0.0, 1.0, %s), article_id DESC LIMIT %s OFFSET %s"
+        )
+        params = (
+            self._match,
+            self._content_type,
+            *scope_params,
+            HEADLINE_WEIGHT,
+            -1 if limit is None else limit,
+            offset,
+        )
+        with connections[self._articles.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,1 @@
+"""Reader comments for Byline, a first-party plugin written against cms.plugins only."""

@@ -1,0 +1,46 @@
+"""Email to moderators about a new comment (Django's mail backend)."""
+
+from django.conf import settings as django_settings
+from django.contrib.admin.utils import quote
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import CommentStatus
+from .submission import settings_for
+
+
+def _admin_url(path):
+    return django_settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def notify_moderators(comment):
+    """Send one email to the site's moderators; returns the number of messages sent."""
+    if comment.user_id is not None or comment.status == CommentStatus.SPAM:
+        return 0  # editors' own replies and spam need no one's attention
+    settings = settings_for(comment.article)
+    recipients = settings.moderator_email_list
+    if not recipients:
+        return 0
+    article = comment.article
+    held = comment.status == CommentStatus.PENDING
+    context = {
+        "comment": comment,
+        "article": article,
+        "held": held,
+        "article_url": article.get_full_url(),
+        "edit_url": _admin_url(reverse("byline_comments_comment:edit", args=[quote(comment.pk)])),
+        "queue_url": _admin_url(reverse("byline_comments_comment:list") + "?status=pending"),
+        "site_name": getattr(django_settings, "WAGTAIL_SITE_NAME", "Byline"),
+    }
+    what = comment.get_kind_display().lower()
+    state = "awaits moderation" if held else "was published"
+    subject = f"[{context['site_name']}] New {what} on “{article.title}” {state}"
+    body = render_to_string("byline_comments/email/new_comment.txt", context)
+    return send_mail(
+        subject.replace("\n", " ")[:200],
+        body,
+        None,
+        recipients,
+        fail_silently=False,
+    )

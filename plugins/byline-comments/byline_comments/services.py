@@ -1,0 +1,260 @@
+"""Storing and moderating comments: the one path every comment takes.
+
+The page form, the API and other plugins (pingbacks, webmentions) all store
+comments through `submit_comment` / `create_mention`, so each one goes
+through the same spam pipeline (`cms.plugins.run_comment_checks`), gets its
+first status by the same rules, and is announced with the
+`after_comment_create` event. Moderators change statuses through
+`moderate`, which announces `after_comment_moderate`.
+"""
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cms.plugins import Verdict, emit, run_comment_checks
+
+from .models import ArticleCommentOptions, Comment, CommentKind, CommentStatus
+from .submission import CHANNEL_MENTION, Submission, settings_for
+from .text import is_web_url
+
+MENTION_KINDS = {CommentKind.PINGBACK, CommentKind.WEBMENTION}
+
+
+@dataclass(frozen=True)
+class Openness:
+    open: bool
+    reason: str = ""  # "closed" (by an editor) or "expired" (N days after publication)
+    closes_at: object = None
+
+
+def comments_open(article, settings, options=None):
+    """Whether readers may comment on `article` now, and if not, why."""
+    if options is None:
+        options = ArticleCommentOptions.objects.filter(article_id=article.pk).first()
+    closes_at = settings.closes_at(article)
+    if options is not None and options.comments_closed:
+        return Openness(False, "closed", closes_at)
+    if closes_at is not None and timezone.now() >= closes_at:
+        return Openness(False, "expired", closes_at)
+    return Openness(True, "", closes_at)
+
+
+def set_comments_closed(article, closed):
+    options, _ = ArticleCommentOptions.objects.update_or_create(
+        article_id=article.pk, defaults={"comments_closed": bool(closed)}
+    )
+    return options
+
+
+def client_ip(request):
+    """The address the request came from (REMOTE_ADDR; a proxy must set it right)."""
+    if request is None:
+        return None
+    address = (request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def client_user_agent(request):
+    return (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:500]
+
+
+def _first_status(comment, verdict, settings):
+    """The status a new comment starts with, and a note saying why (for moderators)."""
+    if verdict == Verdict.SPAM:
+        return CommentStatus.SPAM, "a spam check judged it spam"
+    if verdict == Verdict.HOLD:
+        return CommentStatus.PENDING, "a spam check held it for moderation"
+    if comment.user_id is not None:
+        return CommentStatus.APPROVED, "written by an editor"
+    if comment.kind in MENTION_KINDS:
+        return CommentStatus.PENDING, f"{comment.get_kind_display().lower()}s await moderation"
+    if not settings.auto_approve_returning:
+        return CommentStatus.PENDING, "every comment awaits moderation on this site"
+    returning = (
+        Comment.objects.approved()
+        .filter(kind=CommentKind.COMMENT, author_email=comment.author_email.strip().lower())
+        .exists()
+    )
+    if returning:
+        return CommentStatus.APPROVED, "returning reader with an approved comment"
+    return CommentStatus.PENDING, "first comment from this reader"
+
+
+def _store(comment, request, submission):
+    comment.submission = submission
+    verdict, outcomes = run_comment_checks(comment, request)
+    comment.check_results = [outcome.as_dict() for outcome in outcomes]
+    comment.status, comment.moderation_note = _first_status(comment, verdict, submission.settings)
+    with transaction.atomic():
+        comment.save()
+        emit("after_comment_create", comment=comment, verdict=verdict)
+    return comment
+
+
+def submit_comment(article, data, request, *, settings=None, channel="form", form_issued_at=None):
+    """Store a reader's comment from validated form data (see forms.CommentForm)."""
+    settings = settings or settings_for(article, request)
+    comment = Comment(
+        article=article,
+        parent_id=data.get("parent") or None,
+        kind=CommentKind.COMMENT,
+        author_name=data["author_name"].strip(),
+        author_email=data["author_email"],
+        author_url=data.get("author_url") or "",
+        body=data["body"].strip(),
+        ip_address=client_ip(request),
+        user_agent=client_user_agent(request),
+    )
+    parent = data.get("parent_comment")
+    if parent is not None:
+        comment.parent = parent
+    submission = Submission(
+        channel=channel,
+        settings=settings,
+        form_issued_at=form_issued_at,
+        honeypot=data.get("homepage_url") or "",
+    )
+    return _store(comment, request, submission)
+
+
+def _clip(value, limit):
+    return (value or "").strip()[:limit]
+
+
+def create_mention(
+    article,
+    kind,
+    *,
+    author_name,
+    author_url,
+    title,
+    excerpt,
+    source_url,
+    request=None,
+    created_at=None,
+):
+    """Store a pingback or webmention of `article` as a comment of that kind.
+
+    For the pingback/webmention plugin: it verifies that `source_url` really
+    links to the article, then calls this. The mention goes through the same
+    spam checks as a reader's comment (the duplicate check rejects a second
+    mention from the same source) and starts pending unless a check calls it
+    spam; `after_comment_create` is emitted. `author_name` is the mentioning
+    site's name (shown as "Pingback: <title> – <site>"); `excerpt` the text
+    around the link. Raises django.core.exceptions.ValidationError for a
+    kind that is not a mention or an address that is not http(s).
+    """
+    if kind not in MENTION_KINDS:
+        raise ValidationError(f"kind must be one of {sorted(MENTION_KINDS)}, not {kind!r}")
+    if not is_web_url(source_url) or len(source_url) > 500:
+        raise ValidationError("source_url must be an http(s) address of at most 500 characters")
+    if author_url and (not is_web_url(author_url) or len(author_url) > 500):
+        raise ValidationError("author_url must be an http(s) address of at most 500 characters")
+    settings = settings_for(article, request)
+    comment = Comment(
+        article=article,
+        kind=kind,
+        author_name=_clip(author_name, 100) or _clip(source_url, 100),
+        author_url=author_url or "",
+        source_url=source_url,
+        source_title=_clip(title, 300) or _clip(source_url, 300),
+        body=_clip(excerpt, 5000),
+        ip_address=client_ip(request),
+        user_agent=client_user_agent(request),
+        created_at=created_at or timezone.now(),
+    )
+    return _store(comment, request, Submission(channel=CHANNEL_MENTION, settings=settings))
+
+
+def reply_as_editor(parent, user, body, *, approve_parent=True):
+    """An editor's reply from the admin: approved at once, signed with their name.
+
+    It nests under `parent` while the thread allows, otherwise beside it.
+    """
+    settings = settings_for(parent.article)
+    anchor = parent
+    while anchor is not None and anchor.depth + 1 >= max(1, settings.max_depth):
+        anchor = anchor.parent
+    name = (user.get_full_name() or user.get_username()).strip()
+    with transaction.atomic():
+        if approve_parent and parent.status == CommentStatus.PENDING:
+            moderate([parent], CommentStatus.APPROVED, user)
+        reply = Comment(
+            article_id=parent.article_id,
+            parent=anchor,
+            kind=CommentKind.COMMENT,
+            author_name=name[:100],
+            author_email=user.email or "",
+            body=body.strip(),
+            user=user,
+            status=CommentStatus.APPROVED,
+            moderation_note=f"reply by the editor {user.get_username()}",
+        )
+        reply.save()
+        emit("after_comment_create", comment=reply, verdict=Verdict.ACCEPT)
+    return reply
+
+
+def moderate(comments, new_status, user=None):
+    """Give each comment `new_status`; returns how many changed."""
+    if new_status not in CommentStatus.values:
+        raise ValueError(f"unknown status {new_status!r}")
+    changed = 0
+    with transaction.atomic():
+        for comment in comments:
+            old_status = comment.status
+            if old_status == new_status:
+                continue
+            comment.status = new_status
+            comment.moderated_at = timezone.now()
+            comment.moderated_by = user if getattr(user, "pk", None) else None
+            comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+            emit("after_comment_moderate", comment=comment, old_status=old_status)
+            changed += 1
+    return changed
+
+
+def record_moderation(comment, old_status, user=None):
+    """After an admin edit that changed the status: stamp it and announce it."""
+    if old_status == comment.status:
+        return
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = user if getattr(user, "pk", None) else None
+    comment.save(update_fields=["moderated_at", "moderated_by"])
+    emit("after_comment_moderate", comment=comment, old_status=old_status)
+
+
+def erase_expired_personal_data(now=None):
+    """Erase IP addresses and user agents older than each site's retention period."""
+    from wagtail.models import Site
+
+    from .models import CommentSettings
+
+    now = now or timezone.now()
+    erased = 0
+    with_personal_data = Comment.objects.exclude(ip_address__isnull=True, user_agent="")
+    sites = list(Site.objects.select_related("root_page"))
+    covered_paths = []
+    for site in sites:
+        days = CommentSettings.for_site(site).personal_data_retention_days
+        root_path = site.root_page.path
+        covered_paths.append(root_path)
+        erased += with_personal_data.filter(
+            article__path__startswith=root_path,
+            created_at__lt=now - timedelta(days=days),
+        ).update(ip_address=None, user_agent="")
+    # Articles outside every site: use the default retention.
+    days = CommentSettings._meta.get_field("personal_data_retention_days").default
+    outside = with_personal_data.filter(created_at__lt=now - timedelta(days=days))
+    for root_path in covered_paths:
+        outside = outside.exclude(article__path__startswith=root_path)
+    erased += outside.update(ip_address=None, user_agent="")
+    return erased

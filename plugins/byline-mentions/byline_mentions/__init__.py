@@ -1,0 +1,1 @@
+"""Pingbacks and webmentions for Byline, a first-party plugin written against cms.plugins only."""

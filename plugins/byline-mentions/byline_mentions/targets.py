@@ -1,0 +1,73 @@
+"""Which of our articles a mention's target URL means, and whether it may be mentioned.
+
+Targets are resolved from the database alone (no request to ourselves): the
+URL's host must be one of our sites' host names, or a host this server
+answers for (ALLOWED_HOSTS) served by the default site; its path must be a
+live, public article's path on that site.
+"""
+
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.http.request import validate_host
+from wagtail.models import Site
+
+from .checks import comments_available
+from .models import MentionSettings
+
+
+def site_for_host(hostname, port):
+    """The Site serving `hostname:port`, or None if the host is not ours."""
+    hostname = (hostname or "").lower().rstrip(".")
+    sites = [
+        site
+        for site in Site.objects.select_related("root_page")
+        if site.hostname.lower() == hostname
+    ]
+    for site in sites:
+        if site.port == port:
+            return site
+    if len(sites) == 1:
+        return sites[0]
+    if sites:
+        return next((site for site in sites if site.is_default_site), sites[0])
+    if validate_host(hostname, settings.ALLOWED_HOSTS):
+        return Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return None
+
+
+def resolve_article(url):
+    """The live, public ArticlePage that `url` addresses, or None."""
+    from news.models import ArticlePage
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    site = site_for_host(parts.hostname, port)
+    if site is None:
+        return None
+    path = unquote(parts.path or "/").lstrip("/")
+    if path and not path.endswith("/"):
+        path += "/"
+    url_path = site.root_page.url_path + path
+    return ArticlePage.objects.live().public().filter(url_path=url_path).first()
+
+
+def refusal(article, protocol):
+    """Why `article` cannot take a mention by `protocol` now, or "" if it can."""
+    if not comments_available():
+        return "this site does not store mentions (its comments plugin is off)"
+    site = article.get_site()
+    if site is not None and not MentionSettings.for_site(site).receives(protocol):
+        return f"this site does not accept {protocol}s"
+    from byline_comments.services import comments_open
+    from byline_comments.submission import settings_for
+
+    openness = comments_open(article, settings_for(article))
+    if not openness.open:
+        return "comments on this article are closed"
+    return ""

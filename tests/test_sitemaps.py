@@ -1,0 +1,231 @@
+"""The sitemap index and its sitemaps, the Google News sitemap and robots.txt."""
+
+from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from tests.factories import home_page, make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+NOW = datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def xml(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    return ElementTree.fromstring(response.content)
+
+
+def lastmods(root):
+    """{loc: lastmod} of a sitemap's URLs."""
+    return {
+        url.findtext("sm:loc", namespaces=NS): datetime.fromisoformat(
+            url.findtext("sm:lastmod", namespaces=NS)
+        )
+        for url in root.findall("sm:url", NS)
+    }
+
+
+@pytest.fixture
+def newsroom():
+    world = make_section("World")
+    science = make_section("Science")
+    ada = make_author("Ada Reporter")
+    ben = make_author("Ben Writer")
+    fresh = make_article(
+        world,
+        title="Fresh & new",
+        authors=[ada],
+        tags=["Climate"],
+        publication_date=NOW - timedelta(hours=2),
+    )
+    yesterday = make_article(
+        science,
+        title="Yesterday's story",
+        authors=[ada, ben],
+        publication_date=NOW - timedelta(days=1),
+    )
+    old = make_article(
+        world,
+        title="Last week's story",
+        authors=[ben],
+        tags=["Harbour"],
+        publication_date=NOW - timedelta(days=7),
+    )
+    draft = make_article(world, title="A draft", authors=[ada], tags=["Secret"], publish=False)
+    private = make_article(
+        world,
+        title="Members only",
+        authors=[make_author("Hidden Author")],
+        tags=["Members"],
+        publication_date=NOW - timedelta(hours=1),
+    )
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    return {
+        "world": world,
+        "science": science,
+        "ada": ada,
+        "ben": ben,
+        "fresh": fresh,
+        "yesterday": yesterday,
+        "old": old,
+        "draft": draft,
+        "private": private,
+    }
+
+
+def test_sitemap_xml_is_an_index_of_the_sitemaps_with_lastmod(client, newsroom):
+    root = xml(client.get("/sitemap.xml"))
+
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
+    entries = {
+        entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS)
+        for entry in root.findall("sm:sitemap", NS)
+    }
+    assert set(entries) == {
+        "http://localhost/sitemap-pages.xml",
+        "http://localhost/sitemap-authors.xml",
+        "http://localhost/sitemap-tags.xml",
+    }
+    assert all(datetime.fromisoformat(lastmod).tzinfo for lastmod in entries.values())
+    for location in entries:
+        xml(client.get(location.removeprefix("http://localhost")))
+
+
+def test_pages_sitemap_lists_home_sections_and_live_public_articles(client, newsroom):
+    urls = lastmods(xml(client.get("/sitemap-pages.xml")))
+
+    fresh, yesterday, old = newsroom["fresh"], newsroom["yesterday"], newsroom["old"]
+    assert set(urls) == {
+        "http://localhost/",
+        "http://localhost/world/",
+        "http://localhost/science/",
+        fresh.get_full_url(),
+        yesterday.get_full_url(),
+        old.get_full_url(),
+    }
+    assert urls[old.get_full_url()] == old.last_published_at.replace(microsecond=0)
+    # A section changes when an article is published in it; the front page with any.
+    assert urls["http://localhost/world/"] == max(
+        fresh.last_published_at,
+        old.last_published_at,  # back-dated, but published later
+    ).replace(microsecond=0)
+    assert urls["http://localhost/science/"] == yesterday.last_published_at.replace(microsecond=0)
+    assert urls["http://localhost/"] == max(urls.values())
+
+
+def test_author_and_tag_sitemaps_list_pages_with_public_articles(client, newsroom):
+    ada, ben = newsroom["ada"], newsroom["ben"]
+    authors = lastmods(xml(client.get("/sitemap-authors.xml")))
+    tags = lastmods(xml(client.get("/sitemap-tags.xml")))
+
+    assert authors == {
+        f"http://localhost/authors/{ada.slug}/": max(
+            newsroom["fresh"].last_published_at, newsroom["yesterday"].last_published_at
+        ).replace(microsecond=0),
+        f"http://localhost/authors/{ben.slug}/": max(
+            newsroom["yesterday"].last_published_at, newsroom["old"].last_published_at
+        ).replace(microsecond=0),
+    }
+    assert tags == {
+        "http://localhost/tags/climate/": newsroom["fresh"].last_published_at.replace(
+            microsecond=0
+        ),
+        "http://localhost/tags/harbour/": newsroom["old"].last_published_at.replace(microsecond=0),
+    }
+
+
+def test_an_unknown_sitemap_is_404(client, newsroom):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_news_sitemap_lists_articles_of_the_last_two_days(client, newsroom):
+    root = xml(client.get("/news-sitemap.xml"))
+
+    urls = root.findall("sm:url", NS)
+    assert [url.findtext("sm:loc", namespaces=NS) for url in urls] == [
+        newsroom["fresh"].get_full_url(),
+        newsroom["yesterday"].get_full_url(),
+    ]
+    news = urls[0].find("news:news", NS)
+    assert news.findtext("news:publication/news:name", namespaces=NS) == "The Byline Courier"
+    assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
+    assert news.findtext("news:title", namespaces=NS) == "Fresh & new"
+    published = datetime.fromisoformat(news.findtext("news:publication_date", namespaces=NS))
+    assert published == newsroom["fresh"].publication_date
+
+
+def test_news_sitemap_leaves_out_future_dated_articles(client, newsroom):
+    make_article(newsroom["world"], title="Tomorrow", publication_date=NOW + timedelta(days=1))
+    root = xml(client.get("/news-sitemap.xml"))
+    titles = [t.text for t in root.iterfind("sm:url/news:news/news:title", NS)]
+    assert titles == ["Fresh & new", "Yesterday's story"]
+
+
+def test_robots_txt_points_to_both_sitemaps_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = [line for line in response.content.decode().splitlines() if line]
+    assert lines == [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Sitemap: http://localhost/sitemap.xml",
+        "Sitemap: http://localhost/news-sitemap.xml",
+    ]
+
+
+def test_sitemaps_follow_the_wagtail_sites_host(client, newsroom):
+    site = home_page().sites_rooted_here.get()
+    site.hostname, site.port = "news.example", 443
+    site.save()
+
+    assert "Sitemap: https://news.example/sitemap.xml" in client.get("/robots.txt").content.decode()
+    urls = lastmods(xml(client.get("/sitemap-authors.xml")))
+    assert urls and all(url.startswith("https://news.example/authors/") for url in urls)
+    index = xml(client.get("/sitemap.xml"))
+    assert all(
+        loc.text.startswith("https://news.example/") for loc in index.iter(f"{{{NS['sm']}}}loc")
+    )
+    news = xml(client.get("/news-sitemap.xml"))
+    assert all(
+        loc.text.startswith("https://news.example/") for loc in news.iter(f"{{{NS['sm']}}}loc")
+    )
+
+
+def test_sitemaps_cost_the_same_queries_whatever_the_content(client, newsroom):
+    paths = [
+        "/sitemap.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-authors.xml",
+        "/sitemap-tags.xml",
+        "/news-sitemap.xml",
+    ]
+
+    def count(path):
+        client.get(path)  # fills the caches a running site keeps warm (site root paths)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    small = {path: count(path) for path in paths}
+    authors = [make_author(f"Extra {n}") for n in range(3)]
+    for n in range(6):
+        make_article(
+            newsroom["science"],
+            authors=authors,
+            tags=[f"more-{n}", "Climate"],
+            publication_date=NOW - timedelta(hours=n),
+        )
+    assert {path: count(path) for path in paths} == small
