@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: help run setup serve test test-only lint format demo seed clean
+.PHONY: help run setup serve test test-only format seed bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ format: $(VENV)/.requirements-test ## Format and fix what ruff can
 
 seed: $(VENV)/.requirements ## Add N synthetic articles for scale work (N=10000)
 	$(PY) manage.py load_demo_content --articles $(or $(N),10000)
+
+bench: $(VENV)/.requirements ## Time reader pages and API responses on the current database
+	$(PY) manage.py benchmark
 
 clean: ## Remove the virtualenv, database, media and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static

@@ -156,12 +156,53 @@ def test_broken_installed_plugin_is_reported_by_check_and_site_still_starts(brok
 
 
 def test_environment_variable_disables_plugins_without_migrations():
-    off = {"BYLINE_DISABLED_PLUGINS": "factcheck, comments"}
+    names = [plugin.name for plugin in settings.BYLINE_PLUGINS]
+    off = {"BYLINE_DISABLED_PLUGINS": ", ".join(names)}
     listing = _manage("plugins", extra_env=off)
-    assert "factcheck 1.0.0 [disabled]" in listing.stdout
-    assert "comments 1.0.0 [disabled]" in listing.stdout
-    assert "0 enabled" in listing.stdout
+    for plugin in settings.BYLINE_PLUGINS:
+        assert f"{plugin.name} {plugin.version} [disabled]" in listing.stdout
+    assert f"{len(names)} plugin(s): 0 enabled." in listing.stdout
     for env in (off, {"BYLINE_DISABLED_PLUGINS": "factcheck"}, None):
         result = _manage("makemigrations", "--check", "--dry-run", extra_env=env)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "No changes detected" in result.stdout
+
+
+def test_plugin_whose_hook_module_raises_is_isolated(tmp_path):
+    """A plugin that imports fine but whose wagtail_hooks.py raises half-way."""
+    package = tmp_path / "halfbroken_plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "wagtail_hooks.py").write_text(
+        textwrap.dedent(
+            """
+            from wagtail import blocks, hooks
+
+            @hooks.register("register_article_body_blocks")
+            def add(registry):
+                registry.register("half_block", blocks.CharBlock())
+
+            raise ImportError("a missing dependency")
+            """
+        )
+    )
+    dist_info = tmp_path / "halfbroken_plugin-2.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: halfbroken-plugin\nVersion: 2.0\n"
+    )
+    (dist_info / "entry_points.txt").write_text("[cms.plugins]\nhalfbroken = halfbroken_plugin\n")
+
+    result = _manage("check", pythonpath=tmp_path)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "byline.plugins.W003" in output
+    assert "Plugin 'halfbroken': halfbroken_plugin.wagtail_hooks failed to import" in output
+    assert "ImportError: a missing dependency" in output
+    listing = _manage("plugins", pythonpath=tmp_path)
+    assert "halfbroken 2.0 [enabled]" in listing.stdout
+    # Its half-registered block was withdrawn; the other plugins still contribute.
+    assert "half_block" not in listing.stdout
+    halfbroken_section = listing.stdout.split("halfbroken 2.0")[1].split("\n", 2)[1]
+    assert "register_article_body_blocks" not in halfbroken_section
+    assert "factcheck 1.0.0 [enabled]" in listing.stdout

@@ -2,6 +2,7 @@
 
 from django.core import checks
 
+from . import hook_modules
 from .registries import ALL_REGISTRIES
 from .state import discovered_plugins
 
@@ -20,6 +21,16 @@ def check_plugins(app_configs=None, **kwargs):
                     id="byline.plugins.W001",
                 )
             )
+    for failure in hook_modules.failures:
+        messages.append(
+            checks.Warning(
+                f"Plugin {failure.plugin!r}: {failure.module} failed to import and none of its "
+                f"hooks are used: {failure.error}",
+                hint="Fix the plugin, or disable it with "
+                f"BYLINE_DISABLED_PLUGINS={failure.plugin}.",
+                id="byline.plugins.W003",
+            )
+        )
     for registry in ALL_REGISTRIES:
         registry.entries()
         for failure in registry.failures:

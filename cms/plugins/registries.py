@@ -154,7 +154,7 @@ class ApiFieldRegistry(Registry):
     `ComputedField(name, resolve, schema, prefetch=None)` is the field spec
     the core API uses for its own computed fields: `resolve(instance)` gives
     a JSON-ready value without depending on the request, `schema` (a type
-    pydantic understands, e.g. a TypedDict) describes it in the OpenAPI
+    pydantic understands, e.g. a `typing_extensions.TypedDict`) describes it in the OpenAPI
     document, and the optional `prefetch(instances)` loads what a whole
     listing needs in a fixed number of queries. API v2 and v3 serialise it
     exactly like a core field. Names must not clash with the model's own.

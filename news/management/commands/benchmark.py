@@ -38,7 +38,8 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST="localhost")
         total = ArticlePage.objects.live().count()
         self.stdout.write(f"{total} live articles; {requests} requests per URL after one warm-up.")
-        self.stdout.write(f"{'URL':58} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        header = f"{'URL':58} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+        self.stdout.write(header)
         for index, path in enumerate(urls, 1):
             response = client.get(path)  # warm-up: renditions, caches
             timings = []
