@@ -488,7 +488,8 @@ def test_a_feed_costs_the_same_queries_whatever_its_articles_hold(client, newsro
     large = {scope: feed_queries(client, path) for scope, path in paths.items()}
 
     assert large == small
-    assert max(small.values()) <= 16, small
+    # +1 over the bare minimum: related-article blocks check view restrictions once.
+    assert max(small.values()) <= 17, small
 
 
 def test_every_feed_format_costs_the_same_queries(client, newsroom):

@@ -9,15 +9,10 @@ feed costs the same number of queries whatever its articles contain.
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.utils import timezone
-from wagtail.blocks import StreamValue, StructValue
-from wagtail.blocks.list_block import ListValue
-from wagtail.embeds.blocks import EmbedValue
-from wagtail.embeds.embeds import get_embed_hash
-from wagtail.embeds.models import Embed
+from wagtail.blocks import StreamValue
 
 from ..absolute_urls import absolute_url
+from ..embeds import preload_embeds
 from ..models.images import rendition_specs
 from ..models.pages import attach_sections
 from ..rich_text import preloaded_links
@@ -155,7 +150,7 @@ def render_bodies(articles, request, urls):
         spans.append((article, start, len(raw_data)))
     combined = StreamValue(stream_block, raw_data, is_lazy=True)
     children = list(combined)
-    _preload_embeds(children)
+    preload_embeds([child.value for child in children])
     bodies = {}
     with preloaded_links(stream_block.extract_references(combined)):
         for article, start, end in spans:
@@ -163,45 +158,6 @@ def render_bodies(articles, request, urls):
             html = "\n".join(str(child.render(context=context)) for child in children[start:end])
             bodies[article.pk] = absolutize_urls(html, urls[article.pk])
     return bodies
-
-
-def _values(value):
-    """Every value nested in a block value: struct children, list items, stream children."""
-    yield value
-    if isinstance(value, StreamValue):
-        for child in value:
-            yield from _values(child.value)
-    elif isinstance(value, StructValue):
-        for child in value.values():
-            yield from _values(child)
-    elif isinstance(value, (list, ListValue)):
-        for child in value:
-            yield from _values(child)
-
-
-def _preload_embeds(children):
-    """Load every embed of the bodies from Wagtail's embed table in one query.
-
-    Embeds not stored yet are left alone: rendering fetches them as usual.
-    """
-    embeds = [
-        value
-        for child in children
-        for value in _values(child.value)
-        if isinstance(value, EmbedValue) and "html" not in value.__dict__
-    ]
-    if not embeds:
-        return
-    hashes = [get_embed_hash(e.url, e.max_width, e.max_height) for e in embeds]
-    stored = Embed.objects.filter(hash__in=set(hashes)).exclude(cache_until__lte=timezone.now())
-    by_hash = {embed.hash: embed for embed in stored}
-    for embed_value, embed_hash in zip(embeds, hashes, strict=True):
-        embed = by_hash.get(embed_hash)
-        if embed is not None:
-            # What wagtail.embeds.format.embed_to_frontend_html renders for a stored embed.
-            embed_value.__dict__["html"] = render_to_string(
-                "wagtailembeds/embed_frontend.html", {"embed": embed}
-            )
 
 
 __all__ = ["FeedAuthor", "FeedEntry", "FeedImage", "feed_entries", "render_bodies"]

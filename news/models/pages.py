@@ -177,8 +177,11 @@ class ArticlePage(SocialImageMixin, Page):
     ]
     edit_handler = seo_edit_handler(content_panels, promote_panels)
 
+    # Relevance: headline (Page's title, boost 2) > standfirst > body, authors
+    # and tags. PostgreSQL turns boosts into tsvector weights; SQLite weighs
+    # the headline column in news.search.
     search_fields = Page.search_fields + [
-        index.SearchField("standfirst", boost=2),
+        index.SearchField("standfirst", boost=1.5),
         index.SearchField("body"),
         index.FilterField("publication_date"),
         index.RelatedFields("tags", [index.SearchField("name")]),
@@ -196,10 +199,13 @@ class ArticlePage(SocialImageMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         # Internal links in the body's rich text resolve from one batch of queries
-        # for the whole body, not one per paragraph; rendering happens inside.
+        # for the whole body, not one per paragraph, and stored embeds from one
+        # query; rendering happens inside.
         # (Imported here: Wagtail's link handlers need the model registry loaded.)
+        from ..embeds import preload_embeds
         from ..rich_text import preloaded_links
 
+        preload_embeds([child.value for child in self.body])
         with preloaded_links(self.body.stream_block.extract_references(self.body)):
             response = super().serve(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
