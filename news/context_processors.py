@@ -1,12 +1,13 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
 def site_navigation(request):
-    """Sections for the masthead menu, loaded only when a template uses them."""
+    """The site's name, and sections for the masthead menu (loaded only when used)."""
 
     def sections():
         from .models import NewsIndexPage
 
         return list(NewsIndexPage.objects.live().public().order_by("path"))
 
-    return {"nav_sections": SimpleLazyObject(sections)}
+    return {"nav_sections": SimpleLazyObject(sections), "site_name": settings.WAGTAIL_SITE_NAME}

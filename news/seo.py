@@ -196,8 +196,13 @@ def author_person(request, author):
 # Page types --------------------------------------------------------------------
 
 
+def page_url(page, request):
+    """The page's absolute URL; a page previewed before its first save has none yet."""
+    return page.get_full_url(request) or absolute_url(request, request.path)
+
+
 def article_metadata(page, request):
-    own_url = page.get_full_url(request)
+    own_url = page_url(page, request)
     canonical = page.canonical_url or own_url
     image = None
     if page.social_image_id and page.social_image_id != page.lead_image_id:
@@ -215,7 +220,7 @@ def article_metadata(page, request):
 
     crumbs = [("Home", home_url)]
     if section is not None:
-        crumbs.append((section.title, section.get_full_url(request)))
+        crumbs.append((section.title, page_url(section, request)))
     crumbs.append((page.title, own_url))
 
     article = sd.news_article(
@@ -252,7 +257,7 @@ def section_metadata(page, request, listing=None):
     description = clip(
         page.search_description or page.introduction or f"The latest {page.title} news from {name}."
     )
-    own_url = page.get_full_url(request)
+    own_url = page_url(page, request)
     crumbs = [("Home", site_root_url(request) + "/"), (page.title, own_url)]
     return HeadMetadata(
         title=full_title(page.seo_title or page.title),
@@ -275,7 +280,7 @@ def home_metadata(page, request):
         title=full_title(page.seo_title or name),
         social_title=page.seo_title or name,
         description=description,
-        canonical_url=page.get_full_url(request) or home_url,
+        canonical_url=page_url(page, request),
         site_name=name,
         image=logo(request),
         structured_data=[
@@ -292,7 +297,7 @@ def generic_page_metadata(page, request):
         title=full_title(page.seo_title or page.title),
         social_title=page.seo_title or page.title,
         description=description,
-        canonical_url=page.get_full_url(request) or absolute_url(request, request.path),
+        canonical_url=page_url(page, request),
         site_name=site_name(),
         image=logo(request),
     )

@@ -150,9 +150,15 @@ def test_reader_pages_are_valid_html(client, tmp_path):
 # axe-core in Chromium -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module, driven by Playwright's sync API."""
+@pytest.fixture
+def browser(live_server):
+    """Headless Chromium driven by Playwright's sync API.
+
+    Started after the test database and live server are set up, and stopped
+    before they are torn down: Playwright runs an event loop in this thread,
+    and inside it Django hands out a different connection object, which would
+    skip the transactional test's serialized rollback.
+    """
     if not os.path.exists(CHROMIUM):
         missing(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     try:

@@ -127,7 +127,7 @@ def post_through_the_api(base, article, n, start):
     return response.status_code, response.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_posts_to_one_article_are_all_stored(tmp_path):
     # The per-IP rate limit would (rightly) stop 50 posts from one address.
     relaxed_settings(api_allowed_origins=ORIGIN, rate_limit_count=0, min_fill_seconds=0)

@@ -6,6 +6,7 @@ what it receives. Publishing runs the `after_article_publish` event when its
 transaction commits (the tests run those callbacks).
 """
 
+import io
 import subprocess
 import sys
 import xmlrpc.client
@@ -44,17 +45,30 @@ def paragraph(*urls):
     return ("paragraph", f"<p>Read more: {links}.</p>")
 
 
+def run_housekeeping():
+    """What cron does every few minutes: send the due mentions."""
+    call_command("mentions_housekeeping", stdout=io.StringIO())
+
+
 @pytest.fixture
 def publish(django_capture_on_commit_callbacks):
-    """Publish an article (or a new revision of one); the publish event runs on commit."""
+    """Publish an article (or a new revision of one), then let the sender run.
 
-    def publish(article=None, body=(), **fields):
+    The publish event runs when the transaction commits. With the immediate task
+    backend the sends are left for `mentions_housekeeping`, so that is run next
+    (unless `send=False`).
+    """
+
+    def publish(article=None, body=(), send=True, **fields):
         with django_capture_on_commit_callbacks(execute=True):
             if article is None:
-                return mention_article(body=body, **fields)
-            article.body = list(body) if body else article.body
-            article.save_revision().publish()
-            return article
+                article = mention_article(body=body, **fields)
+            else:
+                article.body = list(body) if body else article.body
+                article.save_revision().publish()
+        if send:
+            run_housekeeping()
+        return article
 
     return publish
 
@@ -173,13 +187,27 @@ def test_a_site_can_turn_sending_off(publish, other_site):
     assert SentMention.objects.count() == 0
 
 
+def test_publishing_never_waits_for_other_sites(publish, other_site):
+    target = advertise(other_site, "/page", link_header='</wm>; rel="webmention"')
+    other_site.expect_request("/wm", method="POST").respond_with_data("", status=202)
+    article = publish(body=[paragraph(target)], send=False)
+
+    assert other_site.log == []  # nobody was contacted while publishing
+    mention = SentMention.objects.get(article=article)
+    assert (mention.status, mention.attempts) == ("queued", 0)
+    run_housekeeping()
+    mention.refresh_from_db()
+    assert (mention.status, mention.attempts) == ("sent", 1)
+    assert len(received(other_site, "/wm")) == 1
+
+
 @override_settings(TASKS=QUEUEING_BACKEND)
-def test_publishing_only_queues_one_task_and_never_waits_for_other_sites(publish, other_site):
+def test_with_a_real_queue_publishing_queues_one_task_and_workers_send(publish, other_site):
     from django_tasks import default_task_backend
 
     target = advertise(other_site, "/page", link_header='</wm>; rel="webmention"')
     other_site.expect_request("/wm", method="POST").respond_with_data("", status=202)
-    article = publish(body=[paragraph(target)])
+    article = publish(body=[paragraph(target)], send=False)
 
     ours = [r for r in default_task_backend.results if r.task.name.startswith("send_")]
     assert [(r.task.name, r.args) for r in ours] == [("send_article_mentions", [article.pk])]
@@ -226,7 +254,7 @@ def test_a_busy_endpoint_is_retried_later_with_growing_delays(publish, other_sit
 
     # The housekeeping command (cron) resends what is due.
     SentMention.objects.filter(pk=mention.pk).update(next_attempt_at=timezone.now())
-    call_command("mentions_housekeeping", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    run_housekeeping()
     mention.refresh_from_db()
     assert (mention.status, mention.attempts, mention.response_status) == ("sent", 3, 202)
     assert len(calls) == 3
@@ -412,6 +440,18 @@ def test_a_relative_endpoint_resolves_against_the_page_after_redirects(other_sit
     advertise(other_site, "/new/page", link_header='<wm>; rel="webmention"')
     result = fetch(other_site.url_for("/old"))
     assert discover_endpoints(result, True).webmention == other_site.url_for("/new/wm")
+
+
+def test_a_linked_file_is_not_downloaded_to_look_for_endpoints(publish, other_site):
+    other_site.expect_request("/report.pdf").respond_with_data(
+        b"%PDF" + b"x" * 3_000_000,
+        content_type="application/pdf",
+        headers={"Link": '</wm>; rel="webmention"'},
+    )
+    other_site.expect_request("/wm", method="POST").respond_with_data("", status=202)
+    article = publish(body=[paragraph(other_site.url_for("/report.pdf"))])
+    mention = SentMention.objects.get(article=article)
+    assert (mention.status, mention.endpoint) == ("sent", other_site.url_for("/wm"))
 
 
 def test_pingback_endpoint_discovery():

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
@@ -9,6 +10,7 @@ from taggit.models import Tag
 from wagtail.api.utils import get_full_url
 from wagtail.api.v2.filters import OrderingFilter
 from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -19,12 +21,14 @@ from cms.api.v2.views import (
     PublicEndpointMixin,
     PublicPagesAPIViewSet,
     SafeFieldsFilter,
+    SafeSearchFilter,
     safe_backends,
 )
 from cms.api.visibility import public_images
 
 from ..models import ArticlePage
 from .filters import DEFAULT_ORDER, FILTER_PARAMETERS, ArticleFilters
+from .search import search_pages
 from .tags import TAG_API_FIELDS, public_tags
 
 
@@ -44,10 +48,35 @@ class ArticleFilter(BaseFilterBackend):
         return queryset
 
 
+class PageSearchFilter(SafeSearchFilter):
+    """``?search=`` through the search page's search_articles() (``news.api.search``).
+
+    ``search_operator=or`` (any word may match) is Wagtail's own search, as before.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET or request.GET.get("search_operator") == "or":
+            return super().filter_queryset(request, queryset, view)
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator != "and":
+            raise InvalidParameter("search_operator", "must be 'and' or 'or'")
+        if not request.GET["search"].strip():
+            raise InvalidParameter("search", "must not be empty")
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
+        return search_pages(request.GET["search"], queryset, ordered="order" in request.GET)
+
+
 class ArticlePagesAPIViewSet(PublicPagesAPIViewSet):
     """``/api/v2/pages/``: public pages; with ``type=news.ArticlePage`` the article filters."""
 
-    filter_backends = [ArticleFilter, *PublicPagesAPIViewSet.filter_backends]
+    filter_backends = [
+        ArticleFilter,
+        *(
+            PageSearchFilter if backend is SafeSearchFilter else backend
+            for backend in PublicPagesAPIViewSet.filter_backends
+        ),
+    ]
     known_query_parameters = PublicPagesAPIViewSet.known_query_parameters.union(FILTER_PARAMETERS)
 
     def serialization_context(self, items):

@@ -15,7 +15,6 @@ from wagtail.api.v3.registry import registry
 from wagtail.api.v3.schemas.base import BaseSchema
 from wagtail.api.v3.schemas.params import APIFieldFilterSchema, OrderingSchema, SearchSchema
 from wagtail.images.api.v3 import router as wagtail_images
-from wagtail.search.backends import get_search_backend
 
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER
@@ -31,6 +30,7 @@ from cms.api.visibility import public_images, public_pages, searchable_public_pa
 
 from ..models import ArticlePage
 from .filters import FILTER_PARAMETERS, ORDER_FIELDS, ArticleFilters, parse_order
+from .search import search_pages
 from .tags import TAG_API_FIELDS, public_tags
 
 # Articles --------------------------------------------------------------------
@@ -72,10 +72,9 @@ def list_articles(request, query: ArticleQuery = Query(...)):
     queryset = searchable_public_pages(request, ArticlePage).select_related("locale")
     queryset = filters.apply(queryset)
     if query.search is not None:
-        if query.order:
-            queryset = queryset.order_by(*ordering)
-        results = get_search_backend().search(
-            query.search, queryset, order_by_relevance=not query.order
+        # The search page's search: most relevant first, or in the order asked for.
+        results = search_pages(
+            query.search, queryset.order_by(*ordering), ordered=bool(query.order)
         )
     else:
         results = queryset.order_by(*ordering)

@@ -31,6 +31,7 @@ from wagtail.models import Page
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.visibility import searchable_public_pages
+from news.api.search import search_pages
 
 from .schemas import json_response
 
@@ -78,7 +79,11 @@ def list_pages(
     queryset = filters.filter(queryset, request)
     queryset = field_filter.filter_queryset(queryset)
     queryset = ordering.order_queryset(queryset, pagination_info, base_fields=BASE_PAGE_READ_FIELDS)
-    return search.search_queryset(request, queryset)
+    if search.search is None or request.user.is_authenticated or search.search_operator == "or":
+        # Token holders (drafts included) and any-word searches: Wagtail's own search.
+        return search.search_queryset(request, queryset)
+    # The public search: the search page's search_articles() for articles.
+    return search_pages(search.search, queryset, ordered="order" in request.GET)
 
 
 @router.get(

@@ -1,5 +1,4 @@
 from typing_extensions import TypedDict
-
 from wagtail import blocks
 
 RATINGS = [

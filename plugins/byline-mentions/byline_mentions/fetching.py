@@ -158,13 +158,16 @@ def fetch(
     max_bytes=None,
     follow_redirects=True,
     read_error_bodies=False,
+    read_types=None,
 ):
     """Fetch `url` within the limits; return a FetchResult.
 
     `accept_types`: media types a successful (2xx) response may have; others
-    raise FetchError('content_type') before the body is read. The body of a
-    non-2xx response is not read unless `read_error_bodies`. Raises
-    AddressRefused for addresses the guard refuses, FetchError otherwise.
+    raise FetchError('content_type') before the body is read. `read_types`:
+    read the body only for these media types (the headers may be all that
+    is needed). The body of a non-2xx response is not read unless
+    `read_error_bodies`. Raises AddressRefused for addresses the guard
+    refuses, FetchError otherwise.
     """
     max_bytes = conf.get("BYLINE_MENTIONS_MAX_BYTES") if max_bytes is None else max_bytes
     max_redirects = conf.get("BYLINE_MENTIONS_MAX_REDIRECTS") if follow_redirects else 0
@@ -224,7 +227,8 @@ def fetch(
                     f"{url} is {result.content_type or 'of no stated type'}, "
                     f"not one of {', '.join(sorted(accept_types))}",
                 )
-            if result.ok or read_error_bodies:
+            wanted = read_types is None or result.content_type in read_types
+            if (result.ok or read_error_bodies) and wanted:
                 result.body = _read_body(response, max_bytes, deadline, url)
             return result
         except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: a subclass

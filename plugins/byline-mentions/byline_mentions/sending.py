@@ -122,7 +122,8 @@ def claim(mention_id, now=None):
 
 def _discover(mention):
     try:
-        result = fetch(mention.target_url, read_error_bodies=False)
+        # Endpoints are in the headers, or in HTML: other bodies are not read.
+        result = fetch(mention.target_url, read_types=HTML_TYPES)
     except FetchError as exc:
         if exc.reason in ("bad_url", "too_many_redirects", "unresolvable"):
             raise GiveUp(f"target not fetched: {exc}") from exc
@@ -257,17 +258,17 @@ def deliver(mention_id, now=None):
 
 
 def due_mentions(now=None):
-    """Ids of mentions to (re)send now: due retries, and sends a dead worker left behind."""
+    """Ids of mentions to send now: due retries, sends recorded for later (immediate
+    backend), and sends a dead worker left behind."""
     now = now or timezone.now()
     stale = now - STALE_AFTER
     SentMention.objects.filter(status=SentStatus.SENDING, last_attempt_at__lt=stale).update(
         status=SentStatus.RETRYING, next_attempt_at=now
     )
-    SentMention.objects.filter(status=SentStatus.QUEUED, created_at__lt=stale).update(
-        status=SentStatus.RETRYING, next_attempt_at=now
-    )
+    SentMention.objects.filter(
+        status=SentStatus.QUEUED, next_attempt_at__isnull=True, created_at__lt=stale
+    ).update(next_attempt_at=now)
+    due = Q(status=SentStatus.RETRYING) | Q(status=SentStatus.QUEUED)
     return list(
-        SentMention.objects.filter(
-            status=SentStatus.RETRYING, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)
+        SentMention.objects.filter(due, next_attempt_at__lte=now).values_list("pk", flat=True)
     )

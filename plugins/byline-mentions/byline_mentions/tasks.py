@@ -4,11 +4,14 @@ Tasks take ids, not objects, so any backend can queue them, and each
 claims its row with one conditional UPDATE before doing anything, so a
 task delivered twice (or run by two workers) does its work once.
 
-Retries: a backend that supports `run_after` (a real queue) gets the next
-attempt queued with that delay. With the immediate backend (the default
-when TASKS is not set) a retry waits until `manage.py mentions_housekeeping`
-(run it from cron every few minutes) or the `send_due_mentions` task picks
-it up; publishing never sleeps waiting for one.
+Publishing never waits for other sites. With a real queue (a backend with a
+worker) each target gets its own `send_mention` task, and a retry is queued
+with `run_after`. The immediate backend (django-tasks' default when TASKS is
+not set) would run those tasks inside the editor's publishing request, so
+with it the sends are only recorded, due at once, and
+`manage.py mentions_housekeeping` (cron, every few minutes) sends them and
+any due retries. Webmention verification does run inline with the immediate
+backend: the request that waits is the sender's own.
 """
 
 import logging
@@ -25,12 +28,26 @@ def verify_webmention(received_id):
     return verify(received_id)
 
 
+def runs_inline():
+    """Whether the task backend runs tasks in the caller's process and request."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(send_mention.get_backend(), ImmediateBackend)
+
+
 @task()
 def send_article_mentions(article_id):
-    """Queue a notification for each new external link of a just-published article."""
+    """Record a notification for each new external link of a just-published article."""
+    from django.utils import timezone
+
+    from .models import SentMention
     from .sending import queue_article_mentions
 
     ids = queue_article_mentions(article_id)
+    if runs_inline():
+        # Left to mentions_housekeeping, so the publishing request does not wait.
+        SentMention.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+        return len(ids)
     for mention_id in ids:
         send_mention.enqueue(mention_id)
     return len(ids)

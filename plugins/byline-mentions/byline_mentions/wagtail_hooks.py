@@ -3,6 +3,7 @@
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from wagtail import hooks
+from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 
 from . import views
@@ -37,8 +38,6 @@ def advertised_endpoints(page, request):
 
     if request is None or not isinstance(page, ArticlePage) or not comments_available():
         return []
-    from wagtail.models import Site
-
     if Site.find_for_request(request) is None:
         return []
     settings = MentionSettings.for_request(request)
@@ -62,7 +61,7 @@ def register_slots(registry):
 
 @hooks.register("after_article_publish")
 def send_mentions(article, **kwargs):
-    """Queue one task; it finds the links and notifies each target in the background."""
+    """Queue one task: it finds the links and has each target notified in the background."""
     from .tasks import send_article_mentions
 
     send_article_mentions.enqueue(article.pk)
