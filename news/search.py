@@ -223,7 +223,43 @@ def _sqlite_search(articles, terms, order):
     return RankedArticles(matches, articles, match, content_type)
 
 
-class RankedArticles:
+class LazyResults:
+    """A read-only result sequence loaded one slice at a time.
+
+    Supports what Django's Paginator and the API's limit/offset use:
+    `count()`, `len()`, iteration, indexing and non-negative slices.
+    Subclasses give `count()` and `_slice(start, stop)`.
+    """
+
+    def count(self):
+        raise NotImplementedError
+
+    def _slice(self, start, stop):
+        raise NotImplementedError
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("negative indexing is not supported")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError("search result index out of range")
+            return found[0]
+        start, stop = key.start or 0, key.stop
+        if key.step is not None or start < 0 or (stop is not None and stop < 0):
+            raise ValueError("only slices with non-negative bounds are supported")
+        if stop is not None and stop <= start:
+            return []
+        return self._slice(start, stop)
+
+
+class RankedArticles(LazyResults):
     """SQLite search results in relevance order, loaded one slice at a time.
 
     Ranking runs in the full-text index: the slice's ids in one query,
@@ -242,26 +278,8 @@ class RankedArticles:
             self._count = self._matches.count()
         return self._count
 
-    def __len__(self):
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0:])
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            if key < 0:
-                raise IndexError("negative indexing is not supported")
-            found = self[key : key + 1]
-            if not found:
-                raise IndexError("search result index out of range")
-            return found[0]
-        if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
-            raise ValueError("only slices with non-negative bounds are supported")
-        start = key.start or 0
-        if key.stop is not None and key.stop <= start:
-            return []
-        ids = self._ranked_ids(start, None if key.stop is None else key.stop - start)
+    def _slice(self, start, stop):
+        ids = self._ranked_ids(start, None if stop is None else stop - start)
         by_id = self._articles.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 

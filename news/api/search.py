@@ -22,7 +22,7 @@ pagination and totals work, in a fixed number of queries.
 from django.db.models import Q, QuerySet
 
 from news.models import ArticlePage
-from news.search import ORDER_DATE, ORDER_RELEVANCE, search_articles, search_terms
+from news.search import ORDER_DATE, ORDER_RELEVANCE, LazyResults, search_articles, search_terms
 
 
 def search_pages(query, queryset, *, ordered):
@@ -81,7 +81,7 @@ def _subclasses(model):
         yield from _subclasses(subclass)
 
 
-class MergedResults:
+class MergedResults(LazyResults):
     """``first`` (a small queryset, read whole) followed by ``rest`` (sliced as needed)."""
 
     def __init__(self, first, rest):
@@ -97,22 +97,7 @@ class MergedResults:
     def count(self):
         return len(self._first_items()) + self._rest.count()
 
-    def __len__(self):
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0:])
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            found = self[key : key + 1]
-            if not found:
-                raise IndexError("search result index out of range")
-            return found[0]
-        start = key.start or 0
-        stop = key.stop
-        if key.step is not None or start < 0 or (stop is not None and stop < 0):
-            raise ValueError("only slices with non-negative bounds are supported")
+    def _slice(self, start, stop):
         head = self._first_items()
         items = list(head[start:stop])
         rest_start = max(0, start - len(head))
