@@ -100,10 +100,22 @@ def test_home_leads_with_the_newest_article_when_no_story_is_chosen(client):
     lead = page.select_one("section.front-lead")
     assert card_titles(lead) == ["Coast 9"]
     assert "card--lead" in lead.select_one("article")["class"]
+    assert len(page.select("article.card--lead")) == 1  # only the lead is styled as the lead
     latest = page.select_one("section.front-latest")
     assert text(latest.select_one("h2")) == "Latest"
     # Newest first, without the lead, at most LATEST_COUNT.
     assert card_titles(latest) == newest_first(coast)[1 : 1 + LATEST_COUNT]
+
+
+def test_home_lead_image_loads_at_once_and_the_others_lazily(client):
+    section = make_section("Coast")
+    for n in range(3):
+        make_article(section, title=f"Pictured {n}", lead_image=make_image(f"Picture {n}"))
+    page = parse(client.get("/"))
+    assert page.select_one("section.front-lead img").get("loading") is None
+    others = page.select(".front-latest img")
+    assert len(others) == 2
+    assert all(img["loading"] == "lazy" for img in others)
 
 
 def test_home_leads_with_the_story_the_editor_chose(client):
