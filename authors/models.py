@@ -57,6 +57,7 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("role"),
+        index.AutocompleteField("role"),
         index.SearchField("short_bio"),
         index.FilterField("slug"),
     ]

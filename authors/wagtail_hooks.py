@@ -11,7 +11,9 @@ class AuthorViewSet(SnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     list_display = ["name", "role", "slug"]
-    search_fields = ["name", "role"]
+    # No `search_fields` here: the admin search then uses Author's own search
+    # index (name, role, bio). Naming fields makes Wagtail's SQLite backend
+    # query columns its full-text table does not have (a 500).
     list_per_page = 50
 
 

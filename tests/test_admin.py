@@ -111,6 +111,17 @@ def test_author_listing_shows_authors(admin_client):
     assert "Nia Berg" in rows[1] and "nia-berg" in rows[1]
 
 
+@pytest.mark.parametrize(("query", "found"), [("Berg", "Nia Berg"), ("court", "Ada Lamb")])
+def test_author_listing_searches_names_and_roles(admin_client, query, found):
+    make_author("Nia Berg", role="Science editor")
+    make_author("Ada Lamb", role="Court reporter")
+    url = reverse("wagtailsnippets_authors_author:list")
+    page = parse(admin_client.get(url, {"q": query}))
+    rows = [text(row) for row in page.select("table tbody tr")]
+    assert len(rows) == 1
+    assert found in rows[0]
+
+
 def test_author_add_form_has_every_field(admin_client):
     page = parse(admin_client.get(reverse("wagtailsnippets_authors_author:add")))
     form = page.select_one("form[method=post]")
