@@ -29,6 +29,17 @@ class Illustration:
     credit: str = GRAPHICS_CREDIT
 
 
+def illustrator(palette):
+    """`art(title, alt, caption, motif, label="")`: illustrations in one section's palette."""
+
+    def art(title, alt, caption, motif, label=""):
+        return Illustration(
+            title=title, alt=alt, caption=caption, motif=motif, palette=palette, label=label
+        )
+
+    return art
+
+
 @dataclass(frozen=True)
 class Section:
     slug: str

@@ -1,13 +1,13 @@
 """Culture desk stories. Books, films, bands and people are invented."""
 
 from ..spec import (
-    Illustration,
     Story,
     ago,
     bullets,
     fact_box,
     figure,
     heading,
+    illustrator,
     p,
     pull_quote,
     quote,
@@ -16,11 +16,7 @@ from ..spec import (
 )
 from .sections import CULTURE
 
-
-def art(title, alt, caption, motif, label=""):
-    return Illustration(
-        title=title, alt=alt, caption=caption, motif=motif, palette=CULTURE, label=label
-    )
+art = illustrator(CULTURE)
 
 
 STORIES = (

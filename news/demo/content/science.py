@@ -1,13 +1,13 @@
 """Science desk stories. Studies, institutions and researchers are invented."""
 
 from ..spec import (
-    Illustration,
     Story,
     ago,
     bullets,
     fact_box,
     figure,
     heading,
+    illustrator,
     numbered,
     p,
     pull_quote,
@@ -17,11 +17,7 @@ from ..spec import (
 )
 from .sections import SCIENCE
 
-
-def art(title, alt, caption, motif, label=""):
-    return Illustration(
-        title=title, alt=alt, caption=caption, motif=motif, palette=SCIENCE, label=label
-    )
+art = illustrator(SCIENCE)
 
 
 STORIES = (

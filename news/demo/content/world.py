@@ -1,13 +1,13 @@
 """World desk stories. Places, people and institutions are invented."""
 
 from ..spec import (
-    Illustration,
     Story,
     ago,
     bullets,
     fact_box,
     figure,
     heading,
+    illustrator,
     p,
     pull_quote,
     quote,
@@ -16,11 +16,7 @@ from ..spec import (
 )
 from .sections import WORLD
 
-
-def art(title, alt, caption, motif, label=""):
-    return Illustration(
-        title=title, alt=alt, caption=caption, motif=motif, palette=WORLD, label=label
-    )
+art = illustrator(WORLD)
 
 
 STORIES = (
