@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one public address: every absolute URL (feeds, sitemaps, API, e-mails) follows it.
+export BYLINE_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help run setup serve test test-only format seed bench clean
+.PHONY: help run setup serve web worker clock test test-only format seed bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,10 +29,19 @@ setup: $(VENV)/.requirements ## Virtualenv, requirements, database, demo content
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py demo_admin
 
-run: setup serve ## Set everything up, then serve http://$(HOST):$(PORT)/
+run: setup serve ## Set everything up, then serve http://$(HOST):$(PORT)/ with a worker and the clock
 
-serve: ## Serve the site without setting anything up
+serve: ## Run web server, task worker and clock together (Ctrl-C stops all three), no set-up
+	$(PY) manage.py run_all $(HOST):$(PORT)
+
+web: ## Only the web server
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: ## Only a task worker
+	$(PY) manage.py run_worker
+
+clock: ## Only the clock (queues periodic jobs)
+	$(PY) manage.py run_clock
 
 test: $(VENV)/.requirements-test ## Lint, check migrations and run the whole suite
 	$(PY) -m ruff check .

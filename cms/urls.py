@@ -9,6 +9,7 @@ from authors import views as author_views
 from cms.api.v2 import api_router as api_v2
 from cms.api.v3 import api as api_v3
 from cms.plugins.urls import plugin_urlpatterns
+from cms.runtime import health
 from news import archives as news_archives
 from news import sitemaps as news_sitemaps
 from news import views as news_views
@@ -17,6 +18,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # For load balancers and monitoring (README: "Runtime").
+    path("health/", health.health, name="health"),
+    path("health/worker/", health.worker_health, name="worker_health"),
     # The content API (README: "API").
     path("api/v2/", api_v2.urls),
     path("api/v3/", api_v3.urls),

@@ -10,3 +10,11 @@ def _media_and_caches(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks go to the database queue (as in dev and production) instead of running inline."""
+    from tests.runtime_support import DATABASE_QUEUE
+
+    settings.TASKS = DATABASE_QUEUE

@@ -20,6 +20,7 @@ contributes through Wagtail hooks in its ``wagtail_hooks.py``, named in
   ``after_article_delete`` / ``after_comment_create`` /
   ``after_comment_moderate``: event listeners
 - ``register_plugin_urls``: public URL routes
+- ``register_periodic_jobs``: background tasks the clock queues on a schedule
 - Wagtail's ``register_admin_menu_item`` and ``register_setting``: admin
   menu items and settings
 

@@ -286,13 +286,77 @@ class UrlRegistry(Registry):
         return [entry.value for entry in self.entries()]
 
 
+class PeriodicJobRegistry(Registry):
+    """Hook `register_periodic_jobs`: run a background task on a schedule.
+
+    ::
+
+        from django_tasks import task
+
+        @task()
+        def send_digest():
+            ...
+
+        @hooks.register("register_periodic_jobs")
+        def add_jobs(registry):
+            registry.register("send_digest", send_digest, schedule="0 7 * * *")
+
+    `schedule` is a five-field crontab (minute hour day month weekday) in the
+    newsroom's TIME_ZONE. The clock (`manage.py run_clock`) queues the task on
+    the task framework when it is due, and only once per due time however many
+    clocks run; a worker runs it. The task takes no arguments and must be safe
+    to run twice (a clock that was down queues a missed run once when it is
+    back, within a minute). Names are unique across plugins.
+    """
+
+    hook_name = "register_periodic_jobs"
+
+    def register(self, name, task, *, schedule, order=DEFAULT_ORDER):
+        from apscheduler.triggers.cron import CronTrigger
+        from django_tasks.base import Task
+
+        if not isinstance(name, str) or not BLOCK_NAME.match(name):
+            raise PluginRegistrationError(
+                f"periodic job name {name!r} must be lower-case letters, digits and underscores"
+            )
+        if not isinstance(task, Task):
+            raise PluginRegistrationError(
+                f"periodic job {name!r}: {task!r} is not a task; decorate it with @task()"
+            )
+        try:
+            CronTrigger.from_crontab(schedule)
+        except (TypeError, ValueError) as exc:
+            raise PluginRegistrationError(
+                f"periodic job {name!r}: {schedule!r} is not a five-field crontab ({exc})"
+            ) from exc
+        self._add(name, PeriodicJob(name, task, schedule), order)
+
+    def jobs(self):
+        return [entry.value for entry in self.entries()]
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: Any
+    schedule: str
+
+
 article_body_blocks = ArticleBodyBlockRegistry()
 api_fields = ApiFieldRegistry()
 template_slots = TemplateSlotRegistry()
 comment_checks = CommentCheckRegistry()
 plugin_urls = UrlRegistry()
+periodic_jobs = PeriodicJobRegistry()
 
-ALL_REGISTRIES = [article_body_blocks, api_fields, template_slots, comment_checks, plugin_urls]
+ALL_REGISTRIES = [
+    article_body_blocks,
+    api_fields,
+    template_slots,
+    comment_checks,
+    plugin_urls,
+    periodic_jobs,
+]
 
 
 def reset_registries():

@@ -24,7 +24,7 @@ from .moderation import (
     PendingCommentsSummaryItem,
     queue_url,
 )
-from .tasks import notify_moderators, report_to_spam_service
+from .tasks import erase_expired_personal_data, notify_moderators, report_to_spam_service
 
 # Before the viewset is registered, or Wagtail creates a fallback policy.
 register_permission_policy(Comment, CommentPermissionPolicy(Comment))
@@ -63,6 +63,15 @@ def register_urls(registry):
         path("comments/", include((public_urlpatterns, "byline_comments"))),
         path("api/v2/comments/", include((v2_urlpatterns, "byline_comments_v2"))),
         path("api/v3/comments/", v3_api.urls),
+    )
+
+
+@hooks.register("register_periodic_jobs")
+def add_periodic_jobs(registry):
+    # Nightly: IP addresses and user agents past the retention period are erased
+    # without anyone remembering to run a command.
+    registry.register(
+        "comments_erase_personal_data", erase_expired_personal_data, schedule="15 3 * * *"
     )
 
 

@@ -7,7 +7,8 @@ from byline_comments.tasks import erase_expired_personal_data as erase_task
 class Command(BaseCommand):
     help = (
         "Erase the IP address and user agent of comments older than each site's retention "
-        "period (Settings > Reader comments). Run it daily, e.g. from cron."
+        "period (Settings > Reader comments). The clock does this every night; run it by "
+        "hand to erase at once."
     )
 
     def add_arguments(self, parser):
