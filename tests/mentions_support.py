@@ -3,10 +3,19 @@
 `other_site` is a real HTTP server on 127.0.0.1 (pytest-httpserver, threaded so a
 slow handler does not hold up the next request) playing the rest of the web: a blog
 whose post links to one of our articles, or a site our articles link to that
-advertises its endpoints. Only loopback addresses are ever contacted.
+advertises its endpoints. `trickling_source` is a raw socket server that answers
+one byte at a time, the way a hostile source holds a fetch open. Only loopback
+addresses are ever contacted.
+
+Background work runs as tests say: `run_periodic_job` runs one of the plugin's
+periodic jobs the way the clock does (queued on the task backend, which in the
+test settings runs it at once).
 """
 
 import contextlib
+import socket
+import threading
+import time
 
 import pytest
 from byline_comments.models import Comment
@@ -96,3 +105,84 @@ def only_global_addresses():
     """Production's guard: loopback refused. (Tests then must not fetch anything allowed.)"""
     with override_settings(BYLINE_MENTIONS_ALLOWED_ADDRESSES=["global"]):
         yield
+
+
+def run_periodic_job(name):
+    """Queue the registered periodic job `name` as the clock does; its task result."""
+    from cms.plugins.registries import periodic_jobs
+
+    [job] = [job for job in periodic_jobs.jobs() if job.name == name]
+    return job.task.enqueue()
+
+
+def verify_waiting():
+    """What the clock does every minute for received webmentions."""
+    return run_periodic_job("mentions_verify_waiting")
+
+
+# A source that answers one byte at a time --------------------------------------------
+
+TRICKLED_ANSWER = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+    b"X-Slowly: " + b"." * 60 + b"\r\nContent-Length: 11\r\n\r\n<p>late</p>"
+)
+
+
+class TricklingServer:
+    """A TCP server on 127.0.0.1 that sends each connection its answer one byte at a time.
+
+    A byte every `interval` seconds passes any read timeout longer than that,
+    while the whole answer takes len(answer) * interval seconds (about 50 s
+    for TRICKLED_ANSWER at 0.3 s). `accepted` lists the connections made;
+    `bytes_sent` what each received before the client went away.
+    """
+
+    def __init__(self, answer=TRICKLED_ANSWER, interval=0.3):
+        self.answer, self.interval = answer, interval
+        self.accepted, self.bytes_sent = [], []
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._threads = [threading.Thread(target=self._serve, daemon=True)]
+        self._threads[0].start()
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self._stop.set()
+        for thread in list(self._threads):
+            thread.join(5)
+        self._listener.close()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self.accepted.append(time.monotonic())
+            thread = threading.Thread(target=self._trickle, args=(conn,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _trickle(self, conn):
+        sent = 0
+        with conn:
+            for byte in self.answer:
+                if self._stop.wait(self.interval):
+                    break
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:  # the client hung up: what the test wants to see
+                    break
+                sent += 1
+        self.bytes_sent.append(sent)
+
+
+@pytest.fixture
+def trickling_source():
+    server = TricklingServer()
+    yield server
+    server.stop()

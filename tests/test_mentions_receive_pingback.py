@@ -86,7 +86,8 @@ def fetch_page(url):
 
 
 @pytest.mark.extension_point("register_template_slots")
-def test_articles_and_only_articles_advertise_both_endpoints(live_server):
+def test_articles_and_only_articles_advertise_both_endpoints(live_server, settings):
+    settings.BYLINE_BASE_URL = live_server.url  # endpoints are advertised on the public address
     article = mention_article()
     headers, page = fetch_page(live_server.url + article.url)
     assert headers["X-Pingback"] == f"{live_server.url}/xmlrpc/"

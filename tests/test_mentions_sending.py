@@ -6,7 +6,6 @@ what it receives. Publishing runs the `after_article_publish` event when its
 transaction commits (the tests run those callbacks).
 """
 
-import io
 import subprocess
 import sys
 import xmlrpc.client
@@ -19,7 +18,6 @@ from byline_mentions import sending
 from byline_mentions.fetching import FetchResult
 from byline_mentions.models import SentMention
 from byline_mentions.parsing import discover_endpoints
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from urllib3 import HTTPHeaderDict
@@ -30,6 +28,7 @@ from tests.mentions_support import (
     mention_article,
     mention_settings,
     other_site,
+    run_periodic_job,
 )
 
 __all__ = ["_other_site_server", "other_site"]
@@ -45,9 +44,9 @@ def paragraph(*urls):
     return ("paragraph", f"<p>Read more: {links}.</p>")
 
 
-def run_housekeeping():
-    """What cron does every few minutes: send the due mentions."""
-    call_command("mentions_housekeeping", stdout=io.StringIO())
+def send_due():
+    """What the clock does every minute: the periodic job that sends due mentions."""
+    run_periodic_job("mentions_send_due")
 
 
 @pytest.fixture
@@ -55,8 +54,8 @@ def publish(django_capture_on_commit_callbacks):
     """Publish an article (or a new revision of one), then let the sender run.
 
     The publish event runs when the transaction commits. With the immediate task
-    backend the sends are left for `mentions_housekeeping`, so that is run next
-    (unless `send=False`).
+    backend the sends are only recorded, for the periodic job `mentions_send_due`,
+    so that is run next (unless `send=False`).
     """
 
     def publish(article=None, body=(), send=True, **fields):
@@ -67,7 +66,7 @@ def publish(django_capture_on_commit_callbacks):
                 article.body = list(body) if body else article.body
                 article.save_revision().publish()
         if send:
-            run_housekeeping()
+            send_due()
         return article
 
     return publish
@@ -195,7 +194,7 @@ def test_publishing_never_waits_for_other_sites(publish, other_site):
     assert other_site.log == []  # nobody was contacted while publishing
     mention = SentMention.objects.get(article=article)
     assert (mention.status, mention.attempts) == ("queued", 0)
-    run_housekeeping()
+    send_due()
     mention.refresh_from_db()
     assert (mention.status, mention.attempts) == ("sent", 1)
     assert len(received(other_site, "/wm")) == 1
@@ -252,9 +251,9 @@ def test_a_busy_endpoint_is_retried_later_with_growing_delays(publish, other_sit
     delay = second.next_attempt_at - second.last_attempt_at
     assert delay == timedelta(seconds=240)  # 60 s, then 4 minutes, then 16
 
-    # The housekeeping command (cron) resends what is due.
+    # The periodic job resends what is due.
     SentMention.objects.filter(pk=mention.pk).update(next_attempt_at=timezone.now())
-    run_housekeeping()
+    send_due()
     mention.refresh_from_db()
     assert (mention.status, mention.attempts, mention.response_status) == ("sent", 3, 202)
     assert len(calls) == 3

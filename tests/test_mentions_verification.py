@@ -17,9 +17,23 @@ from byline_mentions.parsing import SOURCE_TYPES
 from django.test import override_settings
 from werkzeug import Response
 
-from tests.mentions_support import _other_site_server, by_name, only_global_addresses, other_site
+from tests.mentions_support import (
+    TRICKLED_ANSWER,
+    _other_site_server,
+    by_name,
+    only_global_addresses,
+    other_site,
+    trickling_source,
+)
 
-__all__ = ["_other_site_server", "other_site"]
+__all__ = ["_other_site_server", "other_site", "trickling_source"]
+
+# Small limits, so the deadline tests take about a second.
+QUICK_LIMITS = {
+    "BYLINE_MENTIONS_TOTAL_TIMEOUT": 1.0,
+    "BYLINE_MENTIONS_READ_TIMEOUT": 0.5,  # longer than the trickle's 0.3 s between bytes
+    "BYLINE_MENTIONS_CONNECT_TIMEOUT": 0.5,
+}
 
 HTML = "text/html; charset=utf-8"
 
@@ -182,6 +196,55 @@ def test_a_source_that_drips_forever_is_cut_off_by_the_total_time_limit(other_si
         fetch(other_site.url_for("/drip"))
     assert failed.value.reason == "timeout"
     assert time.monotonic() - started < 2
+
+
+def test_a_source_that_trickles_its_headers_is_cut_off_at_the_total_time_limit(
+    trickling_source,
+):
+    """One header byte every 0.3 s: each read is in time, the whole would take a minute."""
+    started = time.monotonic()
+    with override_settings(**QUICK_LIMITS), pytest.raises(FetchError) as failed:
+        fetch(trickling_source.url("/post"))
+    took = time.monotonic() - started
+
+    assert failed.value.reason == "timeout"
+    assert "took longer than the 1 s allowed" in str(failed.value)
+    assert 1.0 <= took < 2.0  # at the deadline (1 s), not after the trickle (about 50 s)
+    trickling_source.stop()  # the server notices the hang-up, or gives up
+    [sent] = trickling_source.bytes_sent
+    assert sent < 10 < len(TRICKLED_ANSWER)  # only a few header bytes ever arrived
+
+
+def test_the_deadline_covers_a_dns_lookup_that_hangs(monkeypatch):
+    released = threading.Event()
+    lookups = []
+
+    def hanging_resolver(host, port, *args, **kwargs):
+        lookups.append(host)
+        released.wait(10)  # a resolver whose servers do not answer
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(guard.socket, "getaddrinfo", hanging_resolver)
+    started = time.monotonic()
+    try:
+        with override_settings(**QUICK_LIMITS), pytest.raises(FetchError) as failed:
+            fetch("http://slow-dns.localhost/post")
+        took = time.monotonic() - started
+    finally:
+        released.set()
+    assert lookups == ["slow-dns.localhost"]
+    assert failed.value.reason == "timeout"
+    assert "looking up slow-dns.localhost took longer" in str(failed.value)
+    assert 1.0 <= took < 2.0
+
+
+def test_a_fast_fetch_leaves_no_watchdog_or_lookup_thread_behind(other_site):
+    other_site.expect_request("/post").respond_with_data("<p>quick</p>", content_type=HTML)
+    before = threading.active_count()
+    for _ in range(5):
+        assert fetch(other_site.url_for("/post")).body == b"<p>quick</p>"
+    time.sleep(0.05)  # a cancelled timer thread takes a moment to end
+    assert threading.active_count() <= before
 
 
 def test_a_declared_oversized_body_is_refused_without_reading_it(other_site):

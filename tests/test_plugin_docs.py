@@ -37,6 +37,7 @@ def test_there_are_extension_points_for_everything_the_contract_names():
         "register_template_slots",
         "register_comment_checks",
         "register_plugin_urls",
+        "register_periodic_jobs",
         "after_article_publish",
         "after_article_unpublish",
         "after_article_delete",

@@ -366,3 +366,26 @@ def test_the_worker_command_is_on_the_path_of_a_fresh_process():
         check=True,
     )
     assert "heartbeat" in done.stdout
+
+
+def test_a_due_scheduled_article_is_published_by_the_first_reader_without_a_worker(
+    task_queue, admin_client, client
+):
+    section = make_section("Coast")
+    author = make_author("Nia Berg")
+    go_live = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=3)
+    data = article_form(author, go_live_at=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"))
+    data["action-publish"] = "Publish"
+    url = reverse("wagtailadmin_pages:add", args=("news", "articlepage", section.pk))
+    assert admin_client.post(url, data).status_code == 302
+    path = "/coast/ferry-timetable-changes/"
+    assert client.get(path).status_code == 404
+    assert client.get("/").status_code == 200
+
+    # Due, and no clock or worker ran: the reader's request publishes it first.
+    with time_machine.travel(go_live + timedelta(seconds=1), tick=False):
+        home = client.get("/")
+        assert b"Ferry timetable changes" in home.content
+        assert client.get(path).status_code == 200
+    assert ArticlePage.objects.get(slug="ferry-timetable-changes").live
+    assert DBTaskResult.objects.filter(task_path="cms.runtime.tasks.publish_scheduled").count() == 0

@@ -35,7 +35,13 @@ def run(*args, env=None, settings="cms.settings.production"):
 
 
 def production_env(**extra):
-    return {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example,www.news.example", **extra}
+    return {
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "news.example,www.news.example",
+        # Production requires an https public address (byline.E002, cms/public_address.py).
+        "BYLINE_BASE_URL": "https://news.example",
+        **extra,
+    }
 
 
 def database_settings(env, settings="cms.settings.production"):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "news",
     "authors",
     "cms.plugins",
+    "cms.runtime",
     *plugin_apps(BYLINE_PLUGINS),
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,7 +78,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so errors from the middleware below are logged with the request id too.
+    "cms.observability.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Due scheduled articles go live before the first reader asks, worker or not.
+    "cms.runtime.catch_up.ScheduledPublishingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,9 +158,11 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
+# Hashed, compressed static file names everywhere (not only in production), so the
+# files `make run` collects also serve the production settings on the same checkout.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Object storage (S3-compatible) for media when a bucket is configured.
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
@@ -176,23 +185,63 @@ else:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Logs go to stderr: "text" lines for a person at a terminal, or "json" (one object per
+# line, for a log collector; the production default). Each record carries the request
+# id, path, method, status and signed-in user id, never the query string, cookies or
+# addresses (cms/observability.py). Unhandled errors reach "django.request" with their
+# traceback, so "django" must have a handler whatever DEBUG is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "cms.observability.RequestContextFilter"}},
+    "formatters": {
+        "console": {
+            "()": "cms.observability.console_formatter",
+            "log_format": os.environ.get("BYLINE_LOG_FORMAT", "text"),
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "console",
+        },
+    },
+    # Third-party libraries' warnings and errors, in the same format.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "byline": {"handlers": ["console"], "level": os.environ.get("BYLINE_LOG_LEVEL", "INFO")},
+        # Replaces Django's default handlers (console only with DEBUG, mail_admins).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "byline": {
+            "handlers": ["console"],
+            "level": os.environ.get("BYLINE_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
     },
 }
 
+# One public address: every absolute URL Byline emits (feeds, sitemaps, canonical
+# links, API URLs, e-mails) starts with it. `make run PORT=...` sets it to follow
+# the port; production requires an https address (cms/public_address.py).
+BYLINE_BASE_URL = os.environ.get("BYLINE_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+# Background work: django-tasks with a database-backed queue, so queued work
+# survives restarts and one machine needs nothing but the database. The worker
+# (`manage.py run_worker`) runs it, the clock (`manage.py run_clock`) queues the
+# periodic jobs. BYLINE_TASKS_BACKEND=rq switches to Redis (README "Runtime").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker is "seen" while its heartbeat is younger than this (seconds); tasks
+# a dead worker was running are queued again after it.
+BYLINE_WORKER_STALE_AFTER = int(os.environ.get("BYLINE_WORKER_STALE_AFTER", "60"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "The Byline Courier")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = BYLINE_BASE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "news.NewsImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_BASE_URL = BYLINE_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAIL_I18N_ENABLED = False

@@ -35,4 +35,20 @@ def check_mentions(app_configs=None, **kwargs):
                 id="byline_mentions.E001",
             )
         )
+    messages.extend(_queue_bound_errors())
     return messages
+
+
+def _queue_bound_errors():
+    errors = []
+    for name in ("BYLINE_MENTIONS_MAX_QUEUED_PER_SOURCE", "BYLINE_MENTIONS_MAX_QUEUED_PER_TARGET"):
+        value = conf.get(name)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+            continue
+        errors.append(
+            checks.Error(
+                f"{name} must be a positive whole number (or None for no bound), not {value!r}",
+                id="byline_mentions.E002",
+            )
+        )
+    return errors

@@ -28,8 +28,14 @@ DEFAULTS = {
     "BYLINE_MENTIONS_SEND_MAX_ATTEMPTS": 4,
     "BYLINE_MENTIONS_SEND_RETRY_DELAY": 60,
     "BYLINE_MENTIONS_MAX_TARGETS_PER_ARTICLE": 50,
-    # Received-mention log entries older than this many days are deleted by
-    # `manage.py mentions_housekeeping`.
+    # At most this many webmentions may wait for verification (queued or being
+    # verified) at once from one source host, and for one article; past either
+    # the sender is answered 429, so a flood cannot grow the queue without end.
+    # None turns a bound off.
+    "BYLINE_MENTIONS_MAX_QUEUED_PER_SOURCE": 20,
+    "BYLINE_MENTIONS_MAX_QUEUED_PER_TARGET": 100,
+    # Finished received-mention log entries older than this many days are
+    # deleted by the daily periodic job `mentions_prune_log`.
     "BYLINE_MENTIONS_LOG_DAYS": 90,
     "BYLINE_MENTIONS_USER_AGENT": "Byline-Mentions/1.0 (Pingback and Webmention)",
 }

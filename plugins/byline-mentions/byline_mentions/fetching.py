@@ -9,13 +9,20 @@ notifying an endpoint) goes through `fetch`, which
   and TLS server name (the certificate is verified against the name);
 - gives up on connecting after BYLINE_MENTIONS_CONNECT_TIMEOUT seconds,
   waiting for data after BYLINE_MENTIONS_READ_TIMEOUT seconds, and on the
-  whole exchange after BYLINE_MENTIONS_TOTAL_TIMEOUT seconds (checked
-  between reads);
+  whole exchange after BYLINE_MENTIONS_TOTAL_TIMEOUT seconds: DNS lookup,
+  connecting, the response headers and the body, every redirect included;
 - follows at most BYLINE_MENTIONS_MAX_REDIRECTS redirects (GET only),
   checking each new address like the first;
 - refuses an unwanted Content-Type before reading the body, and reads the
   body in chunks, stopping once it exceeds BYLINE_MENTIONS_MAX_BYTES
   (decompressed), so a huge or endless response costs at most that much.
+
+The total limit is a real deadline, not a check between reads: socket
+timeouts only bound each read, so a server sending one byte just inside
+the read timeout could hold a fetch for ever. A `Watchdog` timer shuts the
+connection's socket down when the time is up, which ends any read at once,
+and the system resolver (which has no timeout of its own) runs in a thread
+that the fetch stops waiting for.
 
 urllib3 is used directly (not requests) because pinning the connection to
 the checked address needs the connection pool's `server_hostname`; and it
@@ -23,11 +30,15 @@ ignores proxy environment variables, which could otherwise route around
 the guard.
 """
 
+import contextlib
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from . import conf
@@ -106,7 +117,131 @@ def _host_header(scheme, host, port):
     return shown if port == default else f"{shown}:{port}"
 
 
-def _pool(scheme, host, address, port, timeout):
+class Watchdog:
+    """The fetch's total deadline: when it passes, every socket of the fetch is shut down.
+
+    Shutting a socket down wakes a read blocked on it in another thread (it
+    returns end-of-file), so the fetch fails at the deadline whatever the
+    other side does. The fetch then sees `expired` and reports a timeout.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets = []
+        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self):
+        return self.deadline - time.monotonic()
+
+    def watch(self, sock):
+        # A duplicate descriptor, because TLS wrapping detaches the original socket
+        # object; shutdown() acts on the connection itself, whichever descriptor is used.
+        duplicate = sock.dup()
+        with self._lock:
+            self._sockets.append(duplicate)
+            expired = self.expired
+        if expired:
+            _shut(duplicate)
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def close(self):
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
+
+
+def _shut(sock):
+    # OSError: already closed or never connected, so nothing is left to wake.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedConnection:
+    """Hands each new socket to the fetch's watchdog (urllib3 connection mixin)."""
+
+    def __init__(self, *args, watchdog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.watchdog = watchdog
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        self.watchdog.watch(sock)
+        return sock
+
+
+class _WatchedHTTPConnection(_WatchedConnection, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+# At most this many lookups at once: a resolver that hangs costs a few idle threads,
+# never one per fetch.
+_LOOKUPS = threading.BoundedSemaphore(8)
+
+
+def resolve_within(host, port, watchdog):
+    """`checked_address(host, port)`, given up at the watchdog's deadline.
+
+    The system resolver cannot be interrupted, so it runs in a daemon thread
+    that is left to finish on its own if the deadline passes first.
+    """
+    remaining = watchdog.remaining()
+    if remaining <= 0 or not _LOOKUPS.acquire(timeout=remaining):
+        raise FetchError("timeout", f"{host} could not be looked up in the time allowed")
+    outcome = {}
+
+    def lookup():
+        try:
+            outcome["address"] = checked_address(host, port)
+        except Exception as exc:
+            outcome["error"] = exc
+        finally:
+            _LOOKUPS.release()
+
+    thread = threading.Thread(target=lookup, name="mentions-dns-lookup", daemon=True)
+    thread.start()
+    thread.join(max(0.0, watchdog.remaining()))
+    if thread.is_alive():
+        raise FetchError("timeout", f"looking up {host} took longer than the time allowed")
+    error = outcome.get("error")
+    if isinstance(error, LookupError):
+        raise FetchError("unresolvable", str(error)) from error
+    if error is not None:
+        raise error
+    return outcome["address"]
+
+
+def _pool(scheme, host, address, port, watchdog):
+    # Each hop may use at most the time left, whatever the per-step limits say.
+    left = max(0.001, watchdog.remaining())
+    timeout = urllib3.Timeout(
+        connect=min(conf.get("BYLINE_MENTIONS_CONNECT_TIMEOUT"), left),
+        read=min(conf.get("BYLINE_MENTIONS_READ_TIMEOUT"), left),
+    )
+    common = {"timeout": timeout, "maxsize": 1, "retries": False, "watchdog": watchdog}
     if scheme == "https":
         try:
             import certifi
@@ -114,21 +249,23 @@ def _pool(scheme, host, address, port, timeout):
             ca_certs = certifi.where()
         except ImportError:  # the system's trust store
             ca_certs = None
-        return urllib3.HTTPSConnectionPool(
+        return _HTTPSPool(
             address,
             port,
-            timeout=timeout,
-            maxsize=1,
-            retries=False,
             cert_reqs="CERT_REQUIRED",
             ca_certs=ca_certs,
             assert_hostname=host,
             server_hostname=host,
+            **common,
         )
-    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, maxsize=1, retries=False)
+    return _HTTPPool(address, port, **common)
 
 
-def _read_body(response, max_bytes, deadline, url):
+def _timed_out(url, watchdog):
+    return FetchError("timeout", f"{url} took longer than the {watchdog.seconds:g} s allowed")
+
+
+def _read_body(response, max_bytes, watchdog, url):
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(
@@ -142,10 +279,74 @@ def _read_body(response, max_bytes, deadline, url):
         size += len(chunk)
         if size > max_bytes:
             raise FetchError("too_large", f"{url} is larger than the limit of {max_bytes} bytes")
-        if time.monotonic() > deadline:
-            raise FetchError("timeout", f"{url} took longer than the time allowed")
         chunks.append(chunk)
+    # A socket the watchdog shut down reads as a normal end of the body: do not
+    # mistake a cut-off body for the whole page.
+    if watchdog.expired:
+        raise _timed_out(url, watchdog)
     return b"".join(chunks)
+
+
+def _as_fetch_error(exc, url, host, port, watchdog):
+    if watchdog.expired:
+        return _timed_out(url, watchdog)
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # before TimeoutError: a subclass
+        return FetchError("unreachable", f"could not connect to {host}:{port}")
+    if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):
+        return FetchError("timeout", f"{url} did not answer in time")
+    if isinstance(exc, Urllib3Error):
+        return FetchError("protocol", f"{url} could not be fetched: {exc}")
+    return FetchError("unreachable", f"{url} could not be fetched: {exc}")
+
+
+@dataclass
+class _Request:
+    """What to send; a redirect changes it."""
+
+    url: str
+    method: str
+    body: bytes | str | None
+    headers: dict
+
+
+def _send(pool, request, scheme, host, port):
+    parts = urlsplit(request.url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = {
+        "Host": _host_header(scheme, host, port),
+        "User-Agent": conf.get("BYLINE_MENTIONS_USER_AGENT"),
+        "Accept-Encoding": "gzip, deflate",
+        **request.headers,
+    }
+    return pool.urlopen(
+        request.method,
+        path,
+        body=request.body,
+        headers=headers,
+        redirect=False,
+        retries=False,
+        preload_content=False,
+        assert_same_host=False,
+    )
+
+
+def _redirect(request, response, redirects, max_redirects):
+    """The request to send next if `response` is a redirect to follow, else None."""
+    location = response.headers.get("Location")
+    if response.status not in REDIRECT_STATUSES or not location:
+        return None
+    if len(redirects) >= max_redirects:
+        raise FetchError(
+            "too_many_redirects",
+            f"{redirects[0] if redirects else request.url} redirects more than "
+            f"{max_redirects} times",
+        )
+    redirects.append(request.url)
+    if request.method not in ("GET", "HEAD") or response.status == 303:
+        return _Request(urljoin(request.url, location.strip()), "GET", None, request.headers)
+    return _Request(
+        urljoin(request.url, location.strip()), request.method, request.body, request.headers
+    )
 
 
 def fetch(
@@ -167,79 +368,58 @@ def fetch(
     read the body only for these media types (the headers may be all that
     is needed). The body of a non-2xx response is not read unless
     `read_error_bodies`. Raises AddressRefused for addresses the guard
-    refuses, FetchError otherwise.
+    refuses, FetchError otherwise; FetchError('timeout') at the latest
+    BYLINE_MENTIONS_TOTAL_TIMEOUT seconds after the call.
     """
     max_bytes = conf.get("BYLINE_MENTIONS_MAX_BYTES") if max_bytes is None else max_bytes
     max_redirects = conf.get("BYLINE_MENTIONS_MAX_REDIRECTS") if follow_redirects else 0
-    timeout = urllib3.Timeout(
-        connect=conf.get("BYLINE_MENTIONS_CONNECT_TIMEOUT"),
-        read=conf.get("BYLINE_MENTIONS_READ_TIMEOUT"),
-    )
-    deadline = time.monotonic() + conf.get("BYLINE_MENTIONS_TOTAL_TIMEOUT")
+    request = _Request(url, method, body, headers or {})
     redirects = []
-    while True:
-        if time.monotonic() > deadline:
-            raise FetchError("timeout", f"{url} took longer than the time allowed")
-        scheme, host, port = check_url(url)
-        try:
-            address = checked_address(host, port)
-        except LookupError as exc:
-            raise FetchError("unresolvable", str(exc)) from exc
-        parts = urlsplit(url)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        request_headers = {
-            "Host": _host_header(scheme, host, port),
-            "User-Agent": conf.get("BYLINE_MENTIONS_USER_AGENT"),
-            "Accept-Encoding": "gzip, deflate",
-            **(headers or {}),
-        }
-        pool = _pool(scheme, host, address, port, timeout)
-        response = None
-        try:
-            response = pool.urlopen(
-                method,
-                path,
-                body=body,
-                headers=request_headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                assert_same_host=False,
-            )
-            status = response.status
-            location = response.headers.get("Location")
-            if follow_redirects and status in REDIRECT_STATUSES and location:
-                if len(redirects) >= max_redirects:
-                    raise FetchError(
-                        "too_many_redirects",
-                        f"{redirects[0] if redirects else url} redirects more than "
-                        f"{max_redirects} times",
-                    )
-                redirects.append(url)
-                url = urljoin(url, location.strip())
-                if method not in ("GET", "HEAD") or status == 303:
-                    method, body = "GET", None
-                continue
-            result = FetchResult(url, status, response.headers, redirects=redirects)
-            if result.ok and accept_types is not None and result.content_type not in accept_types:
-                raise FetchError(
-                    "content_type",
-                    f"{url} is {result.content_type or 'of no stated type'}, "
-                    f"not one of {', '.join(sorted(accept_types))}",
+    watchdog = Watchdog(conf.get("BYLINE_MENTIONS_TOTAL_TIMEOUT"))
+    try:
+        while True:
+            if watchdog.expired:
+                raise _timed_out(request.url, watchdog)
+            scheme, host, port = check_url(request.url)
+            address = resolve_within(host, port, watchdog)
+            pool = _pool(scheme, host, address, port, watchdog)
+            response = None
+            try:
+                response = _send(pool, request, scheme, host, port)
+                following = (
+                    _redirect(request, response, redirects, max_redirects)
+                    if follow_redirects
+                    else None
                 )
-            wanted = read_types is None or result.content_type in read_types
-            if (result.ok or read_error_bodies) and wanted:
-                result.body = _read_body(response, max_bytes, deadline, url)
-            return result
-        except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: a subclass
-            raise FetchError("unreachable", f"could not connect to {host}:{port}") from exc
-        except urllib3.exceptions.TimeoutError as exc:
-            raise FetchError("timeout", f"{url} did not answer in time") from exc
-        except Urllib3Error as exc:
-            raise FetchError("protocol", f"{url} could not be fetched: {exc}") from exc
-        except OSError as exc:
-            raise FetchError("unreachable", f"{url} could not be fetched: {exc}") from exc
-        finally:
-            if response is not None:
-                response.close()
-            pool.close()
+                if following is None:
+                    options = (accept_types, read_types, read_error_bodies, max_bytes)
+                    return _result(request.url, response, redirects, options, watchdog)
+                request = following
+            except (Urllib3Error, OSError) as exc:
+                raise _as_fetch_error(exc, request.url, host, port, watchdog) from exc
+            finally:
+                if response is not None:
+                    response.close()
+                pool.close()
+    except FetchError as exc:
+        # Whatever broke once the deadline passed broke because the watchdog cut it.
+        if watchdog.expired and exc.reason != "timeout":
+            raise _timed_out(request.url, watchdog) from exc
+        raise
+    finally:
+        watchdog.close()
+
+
+def _result(url, response, redirects, options, watchdog):
+    accept_types, read_types, read_error_bodies, max_bytes = options
+    result = FetchResult(url, response.status, response.headers, redirects=redirects)
+    if result.ok and accept_types is not None and result.content_type not in accept_types:
+        raise FetchError(
+            "content_type",
+            f"{url} is {result.content_type or 'of no stated type'}, "
+            f"not one of {', '.join(sorted(accept_types))}",
+        )
+    wanted = read_types is None or result.content_type in read_types
+    if (result.ok or read_error_bodies) and wanted:
+        result.body = _read_body(response, max_bytes, watchdog, url)
+    return result

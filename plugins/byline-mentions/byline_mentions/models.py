@@ -37,6 +37,7 @@ class ReceivedMention(models.Model):
     to the comment spam checks), then erased.
     """
 
+    WAITING = (ReceivedStatus.QUEUED, ReceivedStatus.PROCESSING)
     FINISHED = (
         ReceivedStatus.ACCEPTED,
         ReceivedStatus.UPDATED,
@@ -60,14 +61,26 @@ class ReceivedMention(models.Model):
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     request_host = models.CharField(max_length=255, blank=True)
+    # The source URL's host name, lower case: what the per-source queue bound counts.
+    source_host = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When a verification task was last queued for it (None: never, or the queue
+    # refused it), so the periodic job can tell lost work from work still queued.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # When verification last started, and how often it has: a crash mid-way leaves
+    # the row "processing", and the periodic job retries it a bounded number of times.
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = "received mention"
         indexes = [
-            models.Index(fields=["source_url", "target_url", "status"], name="byline_recv_pair_idx")
+            models.Index(
+                fields=["source_url", "target_url", "status"], name="byline_recv_pair_idx"
+            ),
+            models.Index(fields=["status", "source_host"], name="byline_recv_waiting_src_idx"),
         ]
 
     def __str__(self):

@@ -1,4 +1,4 @@
-"""Receiving mentions: Pingback (answered at once) and Webmention (verified in the background).
+"""Receiving mentions: Pingback (answered at once) and Webmention (verified by a task worker).
 
 Both end in the comments plugin: a new mention is stored with
 `byline_comments.services.create_mention`, so it passes the same spam
@@ -8,41 +8,59 @@ the mention's title, excerpt and author are refreshed (and checked again);
 if the source is gone (404/410) or no longer links to the article, the
 mention is moved to the trash.
 
+A webmention request never fetches anything: it is checked, recorded as
+queued and answered 202. With a task worker the verification task is
+queued when the row is committed; with a backend that would run it inline
+(django-tasks' immediate backend) nothing is queued, and the periodic job
+`mentions_verify_waiting` verifies it within the minute. The same job
+queues again what a lost task or a crashed worker left behind.
+
 No amplification: each inbound request causes at most one outbound fetch
 (the source; redirects followed within that fetch are checked by the
-guard), cheap checks and rate limits come first, and a webmention already
-waiting for verification is not queued (or fetched) twice.
+guard), cheap checks and rate limits come first, a webmention already
+waiting for verification is not queued (or fetched) twice, and at most
+BYLINE_MENTIONS_MAX_QUEUED_PER_SOURCE / _PER_TARGET may wait at once.
 """
 
 import ipaddress
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import rpc
+from . import conf, rpc
 from .checks import comments_available
 from .fetching import AddressRefused, FetchError, fetch
 from .models import Protocol, ReceivedMention, ReceivedStatus
 from .parsing import SOURCE_TYPES, analyse_source, normalise_url
-from .ratelimit import check_rate_limits
+from .ratelimit import check_rate_limits, source_key
 from .targets import refusal, resolve_article
 
 logger = logging.getLogger("byline.plugins.mentions")
 
 MAX_URL_LENGTH = 500
 MENTION_KINDS = ("pingback", "webmention")
+# Verification takes seconds (BYLINE_MENTIONS_TOTAL_TIMEOUT at most), so a row
+# still "processing", or queued for a worker, after this long was lost.
+STALE_AFTER = timedelta(minutes=5)
+# A webmention whose verification crashed the worker this often is given up.
+MAX_ATTEMPTS = 3
+# The periodic job empties the queue every minute: worth trying again then.
+QUEUE_FULL_RETRY_AFTER = 60
 
 
 class Refused(Exception):
     """A webmention request refused at once: HTTP `status` and a message for the sender."""
 
-    def __init__(self, status, message, retry_after=None):
+    def __init__(self, status, message, retry_after=None, error=None):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.error = error or ("rate_limited" if status == 429 else "invalid_request")
 
 
 def client_ip(request):
@@ -168,7 +186,16 @@ def _finish(received, status, detail, comment=None):
 
 
 def pingback_ping(request, *params):
-    """XML-RPC `pingback.ping(sourceURI, targetURI)`: verify at once, answer a string or fault."""
+    """XML-RPC `pingback.ping(sourceURI, targetURI)`: verify at once, answer a string or fault.
+
+    Unlike a webmention, a pingback is verified inside the request, whatever
+    the task backend: Pingback 1.0 has no "accepted, look later" answer, the
+    caller must get a success string or a fault code (0x0010 source not
+    found, 0x0011 no link, ...) from this very call. What keeps that safe is
+    the fetch's hard total deadline (BYLINE_MENTIONS_TOTAL_TIMEOUT, 10 s by default,
+    DNS lookup and a trickling source included), the rate limits checked
+    before it, and the one-fetch-per-request rule.
+    """
     Fault = rpc.Fault
     if len(params) != 2 or not all(isinstance(param, str) for param in params):
         raise Fault(rpc.INVALID_PARAMS, "pingback.ping takes two strings: sourceURI and targetURI")
@@ -264,27 +291,85 @@ def accept_webmention(request, source, target):
     reason = refusal(article, Protocol.WEBMENTION)
     if reason:
         raise Refused(400, f"target does not accept webmentions: {reason}")
-    waiting = ReceivedMention.objects.filter(
-        protocol=Protocol.WEBMENTION,
-        source_url=source,
-        target_url=target,
-        status__in=[ReceivedStatus.QUEUED, ReceivedStatus.PROCESSING],
-    ).first()
+    waiting = _waiting().filter(source_url=source, target_url=target).first()
     if waiting is not None:
         return waiting, False
+    source_host = source_key(source)[:255]
+    check_queue_room(source_host, article)
     received = ReceivedMention.objects.create(
         protocol=Protocol.WEBMENTION,
         source_url=source,
+        source_host=source_host,
         target_url=target,
         article=article,
         client_ip=ip,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
         request_host=request.get_host()[:255],
+        queued_at=timezone.now(),
     )
+    hand_over(received.pk)
+    return received, True
+
+
+def _waiting():
+    """Webmentions queued for verification or being verified."""
+    return ReceivedMention.objects.filter(
+        protocol=Protocol.WEBMENTION, status__in=ReceivedMention.WAITING
+    )
+
+
+def check_queue_room(source_host, article):
+    """Refuse (429) one more webmention from a source host, or for an article, with a full queue.
+
+    Counted, then inserted: concurrent requests may overshoot a bound by a
+    few, which is fine for a bound whose point is that the queue cannot
+    grow without end.
+    """
+    bounds = (
+        ("from this source", "BYLINE_MENTIONS_MAX_QUEUED_PER_SOURCE", Q(source_host=source_host)),
+        ("for this article", "BYLINE_MENTIONS_MAX_QUEUED_PER_TARGET", Q(article=article)),
+    )
+    for what, setting, rows in bounds:
+        limit = conf.get(setting)
+        # Slicing stops the count at the limit, however long the queue.
+        if limit is not None and _waiting().filter(rows)[:limit].count() >= limit:
+            raise Refused(
+                429,
+                f"too many webmentions {what} are waiting to be verified (at most {limit} "
+                f"at a time); try again in {QUEUE_FULL_RETRY_AFTER} seconds",
+                retry_after=QUEUE_FULL_RETRY_AFTER,
+                error="queue_full",
+            )
+
+
+def hand_over(received_id):
+    """Queue the verification once the row is committed, unless the backend runs tasks inline.
+
+    An inline backend would verify inside this request, making the sender
+    wait for its own page to be fetched (and a slow source hold a web
+    process): the row then stays queued for the periodic job.
+    """
+    from .tasks import runs_inline
+
+    if not runs_inline():
+        transaction.on_commit(lambda: enqueue_verification(received_id))
+
+
+def enqueue_verification(received_id):
+    """Queue the verification task; if the queue refuses, leave the row to the periodic job."""
     from .tasks import verify_webmention
 
-    transaction.on_commit(lambda: verify_webmention.enqueue(received.pk))
-    return received, True
+    try:
+        verify_webmention.enqueue(received_id)
+    except Exception:
+        # The webmention is already accepted and recorded: a queue that is down must
+        # not turn that into an error page. No queued_at marks it as lost at once.
+        logger.exception("Queueing the verification of webmention %s failed", received_id)
+        ReceivedMention.objects.filter(pk=received_id, status=ReceivedStatus.QUEUED).update(
+            queued_at=None
+        )
+        return False
+    return True
 
 
 def replayed_request(received):
@@ -313,7 +398,7 @@ def replayed_request(received):
 def claim(received_id):
     """The queued webmention with this id, now marked as being verified, or None."""
     claimed = ReceivedMention.objects.filter(pk=received_id, status=ReceivedStatus.QUEUED).update(
-        status=ReceivedStatus.PROCESSING
+        status=ReceivedStatus.PROCESSING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     return ReceivedMention.objects.filter(pk=received_id).first() if claimed else None
 
@@ -336,7 +421,7 @@ def _verify(received):
     if not comments_available():
         return _finish(received, ReceivedStatus.REJECTED, "the comments plugin is off")
     article = (
-        ArticlePage.objects.live().filter(pk=received.article_id).first()
+        ArticlePage.objects.visible().filter(pk=received.article_id).first()
         if received.article_id
         else None
     )
@@ -391,3 +476,58 @@ def _verify(received):
         f"stored as comment #{comment.pk} ({comment.get_status_display().lower()})",
         comment,
     )
+
+
+# The verification queue, for the periodic job ------------------------------------------
+
+
+def recover_interrupted(now):
+    """Webmentions left "processing" by a crash: queued again, or rejected after MAX_ATTEMPTS.
+
+    Returns how many were queued again. Conditional updates only, so two
+    runs at once do the same as one.
+    """
+    interrupted = (
+        _waiting()
+        .filter(status=ReceivedStatus.PROCESSING)
+        .filter(Q(started_at__lt=now - STALE_AFTER) | Q(started_at__isnull=True))
+    )
+    interrupted.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ReceivedStatus.REJECTED,
+        detail=f"verification did not finish in {MAX_ATTEMPTS} attempts",
+        processed_at=now,
+        client_ip=None,
+        user_agent="",
+    )
+    # No queued_at: nothing is queued for them any more.
+    return interrupted.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=ReceivedStatus.QUEUED, queued_at=None
+    )
+
+
+def queued_ids(limit):
+    """Ids of queued webmentions, oldest first (to verify them here and now)."""
+    rows = _waiting().filter(status=ReceivedStatus.QUEUED).order_by("received_at", "pk")
+    return list(rows.values_list("pk", flat=True)[:limit])
+
+
+def _lost(now):
+    return Q(status=ReceivedStatus.QUEUED) & (
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER)
+    )
+
+
+def lost_ids(now, limit):
+    """Ids of queued webmentions no task will verify: never queued, or queued long ago."""
+    rows = _waiting().filter(_lost(now)).order_by("received_at", "pk")
+    return list(rows.values_list("pk", flat=True)[:limit])
+
+
+def requeue(received_id, now):
+    """Queue the verification of a lost webmention again; False if it is not lost (any more).
+
+    Marking it queued first, conditionally, makes one of two concurrent runs
+    queue it, not both.
+    """
+    marked = _waiting().filter(_lost(now), pk=received_id).update(queued_at=now)
+    return bool(marked) and enqueue_verification(received_id)

@@ -3,11 +3,12 @@
 On `after_article_publish` one background task lists the external links of
 the article's body (rich text links and every other block's URLs) and
 queues one `SentMention` per (article, target) that has none yet; each is
-then delivered by its own task: discover the target's Webmention endpoint
-(preferred) or Pingback endpoint, then notify it. Transient failures
-(network, timeouts, HTTP 5xx, 408, 429) are retried a bounded number of
-times with growing delays; anything else is final. Every request goes
-through the guarded `fetch`.
+then delivered by its own task (or, with a backend that runs tasks inline,
+by the periodic job `mentions_send_due`): discover the target's Webmention
+endpoint (preferred) or Pingback endpoint, then notify it. Transient
+failures (network, timeouts, HTTP 5xx, 408, 429) are retried a bounded
+number of times with growing delays; anything else is final. Every request
+goes through the guarded `fetch`.
 """
 
 import logging
@@ -30,6 +31,9 @@ RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 ANSWER_LIMIT = 64 * 1024
 # A task that died mid-send leaves its row "sending": after this long, retry it.
 STALE_AFTER = timedelta(minutes=15)
+# With a task worker, a send or retry still not done this long after it was due
+# lost its task (queue flushed, worker killed): the periodic job queues it again.
+LOST_AFTER = timedelta(minutes=5)
 
 
 # Which links ---------------------------------------------------------------------------
@@ -55,7 +59,10 @@ def _urls_in(value):
 def _own_origins():
     from wagtail.models import Site
 
-    return {(site.hostname.lower(), site.port) for site in Site.objects.all()}
+    from cms.public_address import public_origin
+
+    # The public address too: our article URLs use it, whatever the Site records say.
+    return {(site.hostname.lower(), site.port) for site in Site.objects.all()} | {public_origin()}
 
 
 def external_links(article):
@@ -80,10 +87,12 @@ def external_links(article):
 
 
 def queue_article_mentions(article_id):
-    """Create a SentMention for each new link of a live article; return the new rows' ids."""
+    """Create a SentMention for each new link of a visible article; return the new rows' ids."""
     from news.models import ArticlePage
 
-    article = ArticlePage.objects.live().filter(pk=article_id).first()
+    # The other site fetches the article to check the link: one readers
+    # cannot see now (expired, not due yet) would only be rejected.
+    article = ArticlePage.objects.visible().filter(pk=article_id).first()
     if article is None:
         return []
     site = article.get_site()
@@ -205,7 +214,9 @@ def deliver(mention_id, now=None):
         return None
     article = mention.article
     try:
-        if not article.live:
+        from cms.visibility import is_visible
+
+        if not is_visible(article):
             raise GiveUp("the article is no longer published")
         source = article.get_full_url()
         if not mention.endpoint:
@@ -257,18 +268,47 @@ def deliver(mention_id, now=None):
     return mention
 
 
-def due_mentions(now=None):
-    """Ids of mentions to send now: due retries, sends recorded for later (immediate
-    backend), and sends a dead worker left behind."""
+def recover_interrupted(now):
+    """Rows a dead task left "sending": due again, or failed once the attempts are used up."""
+    interrupted = SentMention.objects.filter(
+        status=SentStatus.SENDING, last_attempt_at__lt=now - STALE_AFTER
+    )
+    interrupted.filter(attempts__gte=conf.get("BYLINE_MENTIONS_SEND_MAX_ATTEMPTS")).update(
+        status=SentStatus.FAILED,
+        detail="gave up: the attempts were used up by sends that did not finish",
+        next_attempt_at=None,
+    )
+    interrupted.update(status=SentStatus.RETRYING, next_attempt_at=F("last_attempt_at"))
+
+
+def _due(cutoff):
+    """Rows waiting to be sent whose time came by `cutoff` (queued rows: since created)."""
+    waiting = Q(status=SentStatus.QUEUED) | Q(status=SentStatus.RETRYING)
+    due = Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
+    return SentMention.objects.filter(waiting, due)
+
+
+def due_mentions(now=None, *, overdue_by=None, limit=None):
+    """Ids of mentions to send, earliest first: due (or due at least `overdue_by` ago).
+
+    Sends recorded for later (immediate backend), due retries, and sends a
+    dead worker left behind.
+    """
     now = now or timezone.now()
-    stale = now - STALE_AFTER
-    SentMention.objects.filter(status=SentStatus.SENDING, last_attempt_at__lt=stale).update(
-        status=SentStatus.RETRYING, next_attempt_at=now
-    )
-    SentMention.objects.filter(
-        status=SentStatus.QUEUED, next_attempt_at__isnull=True, created_at__lt=stale
-    ).update(next_attempt_at=now)
-    due = Q(status=SentStatus.RETRYING) | Q(status=SentStatus.QUEUED)
-    return list(
-        SentMention.objects.filter(due, next_attempt_at__lte=now).values_list("pk", flat=True)
-    )
+    recover_interrupted(now)
+    rows = _due(now - (overdue_by or timedelta(0))).order_by("next_attempt_at", "pk")
+    return list(rows.values_list("pk", flat=True)[:limit])
+
+
+def requeue(mention_id, now):
+    """Queue a lost send again (real queue); False if it is no longer lost.
+
+    Its due time moves to now, conditionally, so two runs at once queue it
+    once and the next runs wait LOST_AFTER before deciding it is lost again.
+    """
+    from .tasks import send_mention
+
+    marked = _due(now - LOST_AFTER).filter(pk=mention_id).update(next_attempt_at=now)
+    if marked:
+        send_mention.enqueue(mention_id)
+    return bool(marked)

@@ -1,8 +1,9 @@
 """Which of our articles a mention's target URL means, and whether it may be mentioned.
 
 Targets are resolved from the database alone (no request to ourselves): the
-URL's host must be one of our sites' host names, or a host this server
-answers for (ALLOWED_HOSTS) served by the default site; its path must be a
+URL's host must be one of our sites' host names, the public address
+(BYLINE_BASE_URL, where article URLs point) or a host this server answers for
+(ALLOWED_HOSTS), the last two served by the default site; its path must be a
 live, public article's path on that site.
 """
 
@@ -11,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.http.request import validate_host
 from wagtail.models import Site
+
+from cms.public_address import public_origin
 
 from .checks import comments_available
 from .models import MentionSettings
@@ -31,13 +34,13 @@ def site_for_host(hostname, port):
         return sites[0]
     if sites:
         return next((site for site in sites if site.is_default_site), sites[0])
-    if validate_host(hostname, settings.ALLOWED_HOSTS):
+    if (hostname, port) == public_origin() or validate_host(hostname, settings.ALLOWED_HOSTS):
         return Site.objects.filter(is_default_site=True).select_related("root_page").first()
     return None
 
 
 def resolve_article(url):
-    """The live, public ArticlePage that `url` addresses, or None."""
+    """The ArticlePage that `url` addresses if readers may see it now, or None."""
     from news.models import ArticlePage
 
     try:
@@ -54,7 +57,7 @@ def resolve_article(url):
     if path and not path.endswith("/"):
         path += "/"
     url_path = site.root_page.url_path + path
-    return ArticlePage.objects.live().public().filter(url_path=url_path).first()
+    return ArticlePage.objects.visible().filter(url_path=url_path).first()
 
 
 def refusal(article, protocol):

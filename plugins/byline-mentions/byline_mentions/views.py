@@ -5,6 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from wagtail.models import Site
+
+from cms.public_address import public_url
 
 from . import rpc
 from .models import Protocol, ReceivedMention
@@ -58,15 +61,20 @@ def status_payload(received, request):
         "detail": received.detail,
         "received_at": received.received_at.isoformat(),
         "processed_at": received.processed_at.isoformat() if received.processed_at else None,
-        "status_url": request.build_absolute_uri(
-            reverse("byline_mentions_webmention_status", args=[received.token])
+        "status_url": public_url(
+            reverse("byline_mentions_webmention_status", args=[received.token]),
+            Site.find_for_request(request),
         ),
     }
 
 
 @csrf_exempt
 def webmention(request):
-    """W3C Webmention: a form-encoded POST of `source` and `target`; 202 and a status URL."""
+    """W3C Webmention: a form-encoded POST of `source` and `target`; 202 and a status URL.
+
+    Nothing is fetched while answering: verification runs in a task worker
+    (see receiving.hand_over), so a slow or hostile source never holds a request.
+    """
     if request.method != "POST":
         response = JsonResponse(
             {
@@ -89,7 +97,7 @@ def webmention(request):
     except Refused as refused:
         response = JsonResponse(
             {
-                "error": "rate_limited" if refused.status == 429 else "invalid_request",
+                "error": refused.error,
                 "message": str(refused),
             },
             status=refused.status,

@@ -93,6 +93,8 @@ class ReceivedMentionViewSet(ReadOnlyModelViewSet):
         "detail",
         "comment_id",
         "received_at",
+        "attempts",
+        "started_at",
         "processed_at",
     ]
 

@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 
+from cms.public_address import public_url
+
 from . import views
 from .checks import comments_available
 from .models import MentionSettings, Protocol, ReceivedMention, SentMention
@@ -38,7 +40,8 @@ def advertised_endpoints(page, request):
 
     if request is None or not isinstance(page, ArticlePage) or not comments_available():
         return []
-    if Site.find_for_request(request) is None:
+    site = Site.find_for_request(request)
+    if site is None:
         return []
     settings = MentionSettings.for_request(request)
     endpoints = []
@@ -46,7 +49,7 @@ def advertised_endpoints(page, request):
         endpoints.append(("pingback", reverse("byline_mentions_xmlrpc")))
     if settings.receives(Protocol.WEBMENTION):
         endpoints.append(("webmention", reverse("byline_mentions_webmention")))
-    return [(rel, request.build_absolute_uri(url)) for rel, url in endpoints]
+    return [(rel, public_url(url, site)) for rel, url in endpoints]
 
 
 def render_endpoint_links(context):
@@ -65,6 +68,17 @@ def send_mentions(article, **kwargs):
     from .tasks import send_article_mentions
 
     send_article_mentions.enqueue(article.pk)
+
+
+@hooks.register("register_periodic_jobs")
+def register_jobs(registry):
+    """The clock queues these; each is safe to run twice (see tasks.py)."""
+    from .tasks import prune_received_log, send_due_mentions, verify_waiting_webmentions
+
+    registry.register("mentions_send_due", send_due_mentions, schedule="* * * * *")
+    registry.register("mentions_verify_waiting", verify_waiting_webmentions, schedule="* * * * *")
+    # Daily, at a quiet hour and off the full hour most other jobs choose.
+    registry.register("mentions_prune_log", prune_received_log, schedule="17 4 * * *")
 
 
 # Wagtail's hooks ----------------------------------------------------------------------

@@ -1,16 +1,16 @@
 from django.core.management.base import BaseCommand
 
-from ...tasks import prune_received_log, requeue_stale_webmentions, send_due_mentions
+from ...tasks import prune_received_log, send_due_mentions, verify_waiting_webmentions
 
 
 class Command(BaseCommand):
     help = (
-        "Pingbacks and webmentions upkeep (run from cron every few minutes): resend due "
-        "retries, queue again verifications and sends a dead worker lost, and delete "
-        "old received-mention log entries."
+        "Run the pingback and webmention periodic jobs now (the clock already runs them: "
+        "sends and retries and waiting webmentions every minute, log pruning daily). "
+        "A manual tool; nothing depends on running it."
     )
 
     def handle(self, *args, **options):
-        for task in (send_due_mentions, requeue_stale_webmentions, prune_received_log):
+        for task in (send_due_mentions, verify_waiting_webmentions, prune_received_log):
             result = task.enqueue()
-            self.stdout.write(f"{task.name}: queued ({result.status.lower()})")
+            self.stdout.write(f"{task.name}: {result.status.lower()}")
