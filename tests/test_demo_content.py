@@ -6,32 +6,25 @@ rolled back at the end) with small images, so renditions are cheap; each
 test then runs in its own savepoint.
 """
 
-import io
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import Page, ReferenceIndex, Revision
+from wagtail.models import Page, ReferenceIndex, Revision, Site
 from wagtail.search.backends import get_search_backend
 
 from authors.models import Author
 from home.models import HomePage
-from news.demo import content, images
+from news.demo import content
 from news.demo.renditions import PORTRAIT_SPECS, picture_specs, social_specs
 from news.models import ArticlePage, NewsImage, NewsIndexPage, NewsRendition
+from tests.demo_support import demo_loaded, load_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def load_demo(*args):
-    out = io.StringIO()
-    call_command("load_demo_content", *args, stdout=out)
-    return out.getvalue()
 
 
 # Errors ---------------------------------------------------------------------------
@@ -71,18 +64,8 @@ def demo_media(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker, demo_media):
     """The demo, built once with small pictures, and the command's output."""
-    patch = pytest.MonkeyPatch()
-    patch.setattr(images, "ILLUSTRATION_SIZE", (320, 180))
-    patch.setattr(images, "PORTRAIT_SIZE", 200)
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=demo_media),
-        transaction.atomic(),
-    ):
-        output = load_demo()
+    with demo_loaded(django_db_blocker, demo_media) as output:
         yield output
-        transaction.set_rollback(True)
-    patch.undo()
 
 
 @pytest.fixture
@@ -219,6 +202,13 @@ def test_the_site_renders_the_demo_content(demo, client):
 
     tag = client.get("/tags/climate/").content.decode()
     assert tag.count('class="card__title"') >= 5
+
+
+def test_leaves_the_site_record_alone(demo):
+    # Absolute URLs come from BYLINE_BASE_URL; the Site record only routes requests.
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("localhost", 80)
+    assert "Site address" not in demo
 
 
 def test_search_finds_demo_articles(demo):

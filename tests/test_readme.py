@@ -18,7 +18,6 @@ example that names what the demo lacks fails (see `KNOWN_GAPS`).
 
 import ast
 import datetime
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -26,17 +25,16 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
-from django.db import transaction
-from django.test import override_settings
+from django.core.management import get_commands
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from taggit.models import Tag
 
 from authors.models import Author
-from news.demo import content, images
+from news.demo import content
 from news.models import ArticlePage, NewsIndexPage
 from tests.api_support import token_for
+from tests.demo_support import demo_loaded
 from tests.readme_support import (
     curl_commands,
     fenced_blocks,
@@ -97,20 +95,9 @@ def demo_media(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker, demo_media):
-    """`manage.py load_demo_content`, once for the module, with small pictures (as in
-    tests/test_demo_content.py), in a transaction rolled back at the end."""
-    patch = pytest.MonkeyPatch()
-    patch.setattr(images, "ILLUSTRATION_SIZE", (320, 180))
-    patch.setattr(images, "PORTRAIT_SIZE", 200)
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=demo_media),
-        transaction.atomic(),
-    ):
-        call_command("load_demo_content", stdout=io.StringIO())
+    """The demo content, once for the module (tests/demo_support.py)."""
+    with demo_loaded(django_db_blocker, demo_media):
         yield
-        transaction.set_rollback(True)
-    patch.undo()
 
 
 @dataclass
