@@ -6,6 +6,8 @@ from django.db.models.functions import RowNumber, Substr
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from cms.public_address import PublicAddressPageMixin
+from cms.visibility import visible
 from news.models import ArticlePage, NewsIndexPage
 from news.models.pages import attach_sections
 
@@ -13,7 +15,7 @@ LATEST_COUNT = 8
 PER_SECTION_COUNT = 4
 
 
-class HomePage(Page):
+class HomePage(PublicAddressPageMixin, Page):
     lead_story = models.ForeignKey(
         "news.ArticlePage",
         null=True,
@@ -44,7 +46,7 @@ class HomePage(Page):
             lead = latest[0]
         latest = [a for a in latest if lead is None or a.pk != lead.pk][:LATEST_COUNT]
 
-        sections = list(NewsIndexPage.objects.child_of(self).live().public().order_by("path"))
+        sections = list(visible(NewsIndexPage.objects.child_of(self)).order_by("path"))
         depth = self.depth + 1
         ranked = articles.annotate(
             section_rank=Window(

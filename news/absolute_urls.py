@@ -1,22 +1,19 @@
 """Absolute URLs for machines: feeds, sitemaps and robots.txt.
 
-Feed readers and crawlers need absolute addresses. They are built from the
-Wagtail Site that serves the request (Settings > Sites in the admin), as
-Wagtail's own `Page.get_full_url()` does, so a feed, a sitemap and a page's
-canonical address always agree on the host.
+Feed readers and crawlers need absolute addresses. They start with the
+public address (`cms.public_address`, the BYLINE_BASE_URL setting), like page
+URLs do, so a feed, a sitemap and a page's canonical address always agree on
+scheme, host and port.
 """
 
 from urllib.parse import urljoin
 
-from wagtail.models import Site
+from cms.public_address import request_root_url
 
 
 def site_root_url(request):
-    """'https://news.example' for the request's Wagtail Site, without a trailing slash."""
-    site = Site.find_for_request(request)
-    if site is None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return site.root_url
+    """'https://news.example' for the site serving the request, without a trailing slash."""
+    return request_root_url(request)
 
 
 def absolute_url(request, url, *, root_url=None):

@@ -354,8 +354,11 @@ class RelatedArticleValue(blocks.StructValue):
 
     @property
     def is_available(self):
-        # A related article that was unpublished since is simply not shown.
-        return bool(self.article and self.article.live)
+        # A related article that was unpublished since, has expired or is not
+        # due yet is simply not shown (view restrictions: see is_public).
+        from cms.visibility import is_on_schedule
+
+        return is_on_schedule(self.article)
 
 
 class RelatedArticleAPIValue(TypedDict):
@@ -378,7 +381,7 @@ class RelatedArticleBlock(blocks.StructBlock):
 
     @staticmethod
     def is_public(value, context):
-        """Drafts, expired and restricted articles never leak through a link."""
+        """Drafts, expired, not yet due and restricted articles never leak through a link."""
         from cms.api.visibility import is_public_page
 
         request = (context or {}).get("request")

@@ -32,6 +32,7 @@ from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Phrase, PlainText
 
 from authors.models import Author
+from cms.visibility import visible
 
 from .models import ArticleAuthor, ArticlePage, ArticlePageTag, NewsIndexPage
 
@@ -81,14 +82,14 @@ def _lookup(model, value, **lookup):
 def search_articles(
     query, *, section=None, author=None, tag=None, order=ORDER_RELEVANCE, queryset=None
 ):
-    """Live, public articles matching `query`, best match first or newest first.
+    """Articles visible now (`cms.visibility`) matching `query`, best match first or newest first.
 
     - `query`: the reader's words; quoted text is a phrase; every term must match.
     - `section`: a NewsIndexPage or its slug; `author`: an Author or its slug;
       `tag`: a taggit Tag or its slug. An unknown slug matches nothing.
     - `order`: "relevance" (default) or "date" (newest first).
     - `queryset`: the articles to search in, with whatever `select_related` /
-      `prefetch_related` the caller needs; live and public ones are kept.
+      `prefetch_related` the caller needs; those visible now are kept.
       Defaults to `ArticlePage.objects.for_listing()` (what a card shows).
 
     Returns ArticlePage objects in a sequence that supports `count()`,
@@ -105,8 +106,8 @@ def search_articles(
     if not terms:
         return ArticlePage.objects.none()
 
-    # for_listing() is live and public already.
-    articles = ArticlePage.objects.for_listing() if queryset is None else queryset.live().public()
+    # for_listing() holds visible articles only already.
+    articles = ArticlePage.objects.for_listing() if queryset is None else visible(queryset)
     if section is not None:
         section = _lookup(NewsIndexPage, section, slug=section)
         if section is None:

@@ -1,8 +1,8 @@
 """What search engines read: the sitemaps and robots.txt.
 
-- `/sitemap.xml`: a sitemap index of `/sitemap-pages.xml` (every live, public
-  page: front page, sections, articles), `/sitemap-authors.xml` and
-  `/sitemap-tags.xml`, each URL with its lastmod;
+- `/sitemap.xml`: a sitemap index of `/sitemap-pages.xml` (every page visible
+  now, as `cms.visibility` defines it: front page, sections, articles),
+  `/sitemap-authors.xml` and `/sitemap-tags.xml`, each URL with its lastmod;
 - `/news-sitemap.xml`: a Google News sitemap of the articles published in
   the last two days;
 - `/robots.txt`: keeps crawlers out of the admin and points them to both.
@@ -23,6 +23,8 @@ from django.utils.http import http_date
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page, Site
 
+from cms.visibility import visible
+
 from .absolute_urls import absolute_url, site_root_url
 from .models import ArticleAuthor, ArticlePage, ArticlePageTag
 
@@ -32,7 +34,7 @@ NEWS_SITEMAP_LIMIT = 1000
 
 
 def _public_articles():
-    return ArticlePage.objects.live().public()
+    return ArticlePage.objects.visible()
 
 
 def _with_time(value):
@@ -43,6 +45,11 @@ class PagesSitemap(WagtailSitemap):
     """Every live, public page of the request's site (Wagtail's sitemap), where a
     page that lists articles (the front page, a section) was last modified
     when the newest article below it was published."""
+
+    def items(self):
+        # Wagtail's items() are live, public pages: visible() also leaves out
+        # what has expired or is not due yet (cms.visibility).
+        return visible(super().items())
 
     def _latest_article_dates(self):
         """{parent page path: latest last_published_at of its articles}, in one query."""
@@ -75,12 +82,12 @@ class PagesSitemap(WagtailSitemap):
     def get_latest_lastmod(self):
         # Django's default reads every page; the index needs only the newest date.
         root = self.get_wagtail_site().root_page
-        pages = root.get_descendants(inclusive=True).live().public()
+        pages = visible(root.get_descendants(inclusive=True))
         return _with_time(pages.aggregate(latest=Max("last_published_at"))["latest"])
 
 
 class SiteRootSitemap(DjangoSitemap):
-    """A Django sitemap whose URLs use the Wagtail Site's root URL, as page URLs do."""
+    """A Django sitemap whose URLs start with the public address, as page URLs do."""
 
     def __init__(self, request):
         self.request = request
@@ -135,8 +142,8 @@ def _sitemaps(request):
 
 @sitemap_views.x_robots_tag
 def sitemap_index(request):
-    """Django's sitemap index, with the sitemaps' URLs on the Wagtail Site's host
-    like every other URL here (Django's own view uses the request's host)."""
+    """Django's sitemap index, with the sitemaps' URLs on the public address like
+    every other URL here (Django's own view uses the request's host)."""
     root_url = site_root_url(request)
     entries = []
     for name, sitemap in _sitemaps(request).items():

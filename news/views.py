@@ -1,8 +1,11 @@
 """Reader views that are not Wagtail pages: tag listings and search."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from taggit.models import Tag
+
+from cms.visibility import visible
 
 from . import seo
 from .forms import SearchForm
@@ -14,6 +17,10 @@ from .search import search_articles, search_terms
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = paginate(request, ArticlePage.objects.filter(tags=tag).for_listing())
+    if not articles.paginator.count:
+        # The tag is on no article readers may see now (or on none at all):
+        # its page would only tell that such articles exist.
+        raise Http404("No articles with this tag")
     attach_sections(articles.object_list)
     return render(
         request,
@@ -32,7 +39,7 @@ SEARCH_RESULTS_PER_PAGE = 20
 
 def search(request):
     """The search page: /search/?q=words&section=slug&author=slug&tag=slug&order=date."""
-    sections = list(NewsIndexPage.objects.live().public().order_by("path"))
+    sections = list(visible(NewsIndexPage.objects.all()).order_by("path"))
     form = SearchForm(request.GET or None, sections=sections)
     results = None
     query = ""

@@ -1,4 +1,7 @@
+from django.http import Http404
 from wagtail import hooks
+
+from cms.visibility import is_on_schedule
 
 from .rich_text import PreloadedDocumentLinkHandler, PreloadedPageLinkHandler
 
@@ -10,3 +13,14 @@ from .rich_text import PreloadedDocumentLinkHandler, PreloadedPageLinkHandler
 def register_batched_link_handlers(features):
     features.register_link_type(PreloadedPageLinkHandler)
     features.register_link_type(PreloadedDocumentLinkHandler)
+
+
+@hooks.register("before_serve_page")
+def hide_pages_not_visible_now(page, request, serve_args, serve_kwargs):
+    # Wagtail serves any live page, but go-live, expiry and an article's
+    # publication date take effect at read time (cms.visibility), whether or
+    # not the scheduled-publishing job has run. View restrictions are left to
+    # Wagtail's own hook, which asks for the password or a login. Previews do
+    # not pass through this hook.
+    if not is_on_schedule(page):
+        raise Http404("This page is not published now.")

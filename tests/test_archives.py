@@ -46,7 +46,7 @@ def test_month_lists_its_articles_newest_first(client, archive):
     html = response.content.decode()
     assert "<h1>Articles from March 2024</h1>" in html
     assert "<title>Articles from March 2024 | The Byline Courier</title>" in html
-    assert '<link rel="canonical" href="http://localhost/2024/03/">' in html
+    assert '<link rel="canonical" href="http://testserver/2024/03/">' in html
 
 
 def test_months_follow_the_newsrooms_time_zone(client, archive):
@@ -95,7 +95,7 @@ def test_archive_is_paginated(client, archive, monkeypatch):
     assert '<a rel="next" href="?page=2">' in first.content.decode()
     third = client.get("/2024/", {"page": "3"})
     assert listed(third) == ["January story"]
-    assert '<link rel="canonical" href="http://localhost/2024/?page=3">' in third.content.decode()
+    assert '<link rel="canonical" href="http://testserver/2024/?page=3">' in third.content.decode()
     assert listed(client.get("/2024/", {"page": "nonsense"})) == listed(first)
 
 

@@ -35,21 +35,3 @@ def test_benchmark_reports_time_and_queries_for_each_url():
 def test_benchmark_without_content_says_what_to_do():
     with pytest.raises(CommandError, match="Run `python manage.py load_demo_content` first"):
         call_command("benchmark", stdout=StringIO())
-
-
-@pytest.mark.django_db
-def test_demo_loader_points_the_stock_site_at_the_dev_server(settings):
-    from wagtail.models import Site
-
-    from home.models import HomePage
-    from news.management.commands.load_demo_content import Command
-
-    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-    command = Command(stdout=StringIO())
-    command._point_site_at_dev_server(HomePage.objects.get())
-    site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port) == ("127.0.0.1", 8000)
-    site.hostname = "news.example.org"
-    site.save()
-    command._point_site_at_dev_server(HomePage.objects.get())
-    assert Site.objects.get(pk=site.pk).hostname == "news.example.org"

@@ -267,7 +267,7 @@ def test_akismet_says_spam_and_receives_the_comment(httpserver, akismet_settings
     }
     sent = sent_form(httpserver)
     assert sent["api_key"] == "test-key"
-    assert sent["blog"] == "http://localhost"
+    assert sent["blog"] == "http://testserver"
     assert sent["user_ip"] == "203.0.113.5"
     assert sent["user_agent"] == "TestBrowser/1.0"
     assert sent["comment_type"] == "comment"

@@ -183,10 +183,10 @@ def check_feed(client, newsroom, scope, fmt):
         feed_url = next(link.href for link in parsed.feed.links if link.rel == "self")
         items = [(e.title, e.link, e.id, e.published_parsed) for e in parsed.entries]
     assert title == EXPECTED_FEED_TITLES[scope], path
-    assert feed_url == "http://localhost" + path
+    assert feed_url == "http://testserver" + path
     assert [item[0] for item in items] == EXPECTED_TITLES[scope], path
     for _title, link, guid, published in items:
-        assert link.startswith("http://localhost/")
+        assert link.startswith("http://testserver/")
         assert guid == link
         assert published
 
@@ -233,7 +233,7 @@ def test_rss_items_carry_dates_authors_categories_permalink_and_enclosure(client
     entry = parse(response).entries[0]
     xml = response.content.decode()
 
-    assert entry.link == lead.get_full_url() == "http://localhost/world/harbour-tides-a-new-plan/"
+    assert entry.link == lead.get_full_url() == "http://testserver/world/harbour-tides-a-new-plan/"
     assert entry.id == entry.link
     assert f'<guid isPermaLink="true">{entry.link}</guid>' in xml
     assert timestamp(entry.published_parsed) == lead.publication_date.timestamp()
@@ -243,7 +243,7 @@ def test_rss_items_carry_dates_authors_categories_permalink_and_enclosure(client
 
     (enclosure,) = entry.enclosures
     assert enclosure.type == "image/jpeg"
-    assert enclosure.href.startswith("http://localhost/media/images/")
+    assert enclosure.href.startswith("http://testserver/media/images/")
     assert int(enclosure.length) > 0
     (media,) = entry.media_content
     assert media["url"] == enclosure.href
@@ -253,7 +253,7 @@ def test_rss_items_carry_dates_authors_categories_permalink_and_enclosure(client
     assert "Boats moored in the harbour at dawn" in xml
 
     channel = parse(response).feed
-    assert channel.link == "http://localhost/"
+    assert channel.link == "http://testserver/"
     assert channel.language == "en-gb"
 
 
@@ -268,8 +268,8 @@ def test_atom_entries_have_published_updated_authors_with_uris_and_enclosure(cli
     assert timestamp(entry.updated_parsed) == int(lead.last_published_at.timestamp())
     assert entry.updated_parsed > entry.published_parsed
     assert [(a.name, a.href) for a in entry.authors] == [
-        ("Ada Reporter", f"http://localhost/authors/{newsroom['ada'].slug}/"),
-        ("Ben Writer", f"http://localhost/authors/{newsroom['ben'].slug}/"),
+        ("Ada Reporter", f"http://testserver/authors/{newsroom['ada'].slug}/"),
+        ("Ben Writer", f"http://testserver/authors/{newsroom['ben'].slug}/"),
     ]
     (enclosure,) = entry.enclosures
     assert enclosure.type == "image/jpeg" and int(enclosure.length) > 0
@@ -282,18 +282,18 @@ def test_json_feed_items(client, newsroom):
     item = document["items"][0]
 
     assert document["version"] == "https://jsonfeed.org/version/1.1"
-    assert document["home_page_url"] == "http://localhost/"
+    assert document["home_page_url"] == "http://testserver/"
     assert item["id"] == item["url"] == lead.get_full_url()
     assert item["title"] == "Harbour & tides: a <new> plan"
     assert item["summary"] == "The board votes for dredging."
     assert datetime.fromisoformat(item["date_published"]) == lead.publication_date
     assert datetime.fromisoformat(item["date_modified"]) >= lead.publication_date
     assert item["authors"] == [
-        {"name": "Ada Reporter", "url": f"http://localhost/authors/{newsroom['ada'].slug}/"},
-        {"name": "Ben Writer", "url": f"http://localhost/authors/{newsroom['ben'].slug}/"},
+        {"name": "Ada Reporter", "url": f"http://testserver/authors/{newsroom['ada'].slug}/"},
+        {"name": "Ben Writer", "url": f"http://testserver/authors/{newsroom['ben'].slug}/"},
     ]
     assert item["tags"] == ["World", "Climate", "Harbour"]
-    assert item["image"].startswith("http://localhost/media/images/")
+    assert item["image"].startswith("http://testserver/media/images/")
     assert "image" not in document["items"][1]  # the comet story has no lead image
 
 
@@ -328,8 +328,8 @@ def test_full_content_feeds_carry_the_body_with_absolute_urls(client, newsroom):
     ):
         assert "our science desk" in html
         urls = urls_in(html)
-        assert "http://localhost/science/" in urls  # a rich text page link
-        assert "http://localhost/tags/climate/" in urls  # a relative link made absolute
+        assert "http://testserver/science/" in urls  # a rich text page link
+        assert "http://testserver/tags/climate/" in urls  # a relative link made absolute
         assert "https://example.org/report" in urls
         images = [url for url in urls if "/media/images/" in url]
         assert images, html  # the body's image block, with its srcset

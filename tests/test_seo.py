@@ -17,7 +17,7 @@ from tests.factories import home_page, make_article, make_author, make_image, ma
 
 pytestmark = pytest.mark.django_db
 
-SITE = "http://localhost"
+SITE = "http://testserver"  # BYLINE_BASE_URL in cms.settings.test
 
 
 class HeadParser(HTMLParser):

@@ -8,11 +8,11 @@ author's private ``email`` is in neither.
 
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from typing_extensions import TypedDict
-from wagtail.api.utils import get_full_url
 from wagtail.rich_text import expand_db_html
 
 from cms.api.fields import APIFieldSpec, ComputedField
 from cms.api.streams import block_api_schema
+from cms.public_address import public_url
 from news.models.images import ResponsiveImage, responsive_image
 
 from ..blocks import ProfileLinkBlock
@@ -64,7 +64,7 @@ def author_url(author) -> str:
 
 
 def author_html_url(author) -> str:
-    return get_full_url(None, author.get_absolute_url())
+    return public_url(author.get_absolute_url())
 
 
 def author_article_count(author) -> int:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
-from wagtail.api.utils import get_full_url
 from wagtail.api.v3.schemas.base import BaseSchema
 
 from cms.api.fields import prefetch_api_fields
@@ -22,6 +21,7 @@ from cms.api.v3.schemas import (
     reject_unknown_parameters,
     schema_for,
 )
+from cms.public_address import public_url
 
 from ..models import Author
 from .fields import AUTHOR_API_FIELDS
@@ -37,12 +37,12 @@ class AuthorMetaSchema(PublicMetaSchema):
     @staticmethod
     def resolve_detail_url(obj, context):
         path = reverse("wagtailapi_v3:detail_author", kwargs={"author_id": obj.pk})
-        return get_full_url(context["request"], path)
+        return public_url(path)
 
     @staticmethod
     def resolve_articles_url(obj, context):
         path = reverse("wagtailapi_v3:list_articles") + "?" + urlencode({"author": obj.slug})
-        return get_full_url(context["request"], path)
+        return public_url(path)
 
 
 class AuthorBaseSchema(BaseSchema):

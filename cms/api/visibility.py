@@ -1,11 +1,12 @@
 """What the public may see through the API.
 
-A page is public when it is live, has not passed its expiry time (even if the
-scheduled-publishing command has not unpublished it yet) and neither it nor
-an ancestor carries a view restriction (password, login or groups). Public
-responses never show anything else, whoever asks: the API serves anonymous
-headless frontends, so a session that once passed a page's password does not
-widen it.
+A page is public when it is visible now (``cms.visibility``, the definition
+every reader surface shares): live, its go-live time come and its expiry time
+not yet (whether or not the scheduled-publishing job has run), an article's
+publication date come, and no view restriction (password, login or groups) on
+it or an ancestor. Public responses never show anything else, whoever asks:
+the API serves anonymous headless frontends, so a session that once passed a
+page's password does not widen it.
 
 An image is public when public content uses it: a public page (lead image,
 body blocks) or an author (portrait). Wagtail's reference index records those
@@ -16,22 +17,18 @@ out of the API.
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
-from django.utils import timezone
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Page, PageViewRestriction, ReferenceIndex
+from wagtail.models import Page, ReferenceIndex
 
-_CACHE_ATTRIBUTE = "_byline_restricted_paths"
+from cms.visibility import is_visible, restricted_paths, visible
 
-
-def restricted_paths(request=None) -> list[str]:
-    """Tree paths of every page with a view restriction (one query, cached per request)."""
-    cached = getattr(request, _CACHE_ATTRIBUTE, None) if request is not None else None
-    if cached is not None:
-        return cached
-    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
-    if request is not None:
-        setattr(request, _CACHE_ATTRIBUTE, paths)
-    return paths
+__all__ = [
+    "is_public_page",
+    "public_images",
+    "public_pages",
+    "restricted_paths",
+    "searchable_public_pages",
+]
 
 
 def searchable_public_pages(request=None, model=Page):
@@ -44,20 +41,14 @@ def searchable_public_pages(request=None, model=Page):
 
 
 def public_pages(request=None, model=Page):
-    """Live, unexpired, unrestricted pages of ``model``.
+    """Pages of ``model`` visible now (``cms.visibility.visible``).
 
     With a request the pages are also limited to the requested site (the
     ``?site=`` parameter or the request's host), as Wagtail's API does.
     Raises ``ValueError`` for an ambiguous ``?site=``. To search the result,
     use ``searchable_public_pages``.
     """
-    queryset = model._default_manager.live().exclude(expire_at__lte=timezone.now())
-    paths = restricted_paths(request)
-    if paths:
-        restricted = Q()
-        for path in paths:
-            restricted |= Q(path__startswith=path)
-        queryset = queryset.exclude(restricted)
+    queryset = visible(model._default_manager.all())
     if request is not None:
         site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
         if site is None:
@@ -68,11 +59,7 @@ def public_pages(request=None, model=Page):
 
 def is_public_page(page, request=None) -> bool:
     """Whether ``page`` may appear in a public response (no query but one cached lookup)."""
-    if page is None or not page.live:
-        return False
-    if page.expire_at is not None and page.expire_at <= timezone.now():
-        return False
-    return not any(page.path.startswith(path) for path in restricted_paths(request))
+    return is_visible(page, request)
 
 
 def public_images(queryset, request=None):

@@ -9,13 +9,12 @@ class RuntimeConfig(AppConfig):
     verbose_name = "Runtime"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_save
         from wagtail.models import Revision
 
         from cms import public_address  # noqa: F401 - registers the public address checks
 
         from . import checks  # noqa: F401 - registers the system checks
-        from .catch_up import forget_next_go_live
+        from .catch_up import note_scheduled_revision
 
-        for signal in (post_save, post_delete):
-            signal.connect(forget_next_go_live, sender=Revision, dispatch_uid=f"go-live-{signal}")
+        post_save.connect(note_scheduled_revision, sender=Revision, dispatch_uid="byline-go-live")

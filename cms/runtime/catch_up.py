@@ -40,8 +40,23 @@ def next_go_live():
     return value
 
 
-def forget_next_go_live(sender=None, **kwargs):
-    """A revision was scheduled, published or unscheduled: ask the database next time."""
+def note_scheduled_revision(sender, instance, **kwargs):
+    """A revision was scheduled: bring the cached next go-live time forward if it is earlier.
+
+    Other revision saves (every draft and autosave) leave the cache alone, so
+    they cost readers no query; a schedule withdrawn later only makes one
+    check at its old time find nothing due.
+    """
+    due = instance.approved_go_live_at
+    current = cache.get(NEXT_GO_LIVE_KEY)
+    if due is None or current is None:
+        return
+    if not current or due.timestamp() < current:
+        cache.set(NEXT_GO_LIVE_KEY, due.timestamp(), TRUST_FOR)
+
+
+def forget_next_go_live():
+    """Ask the database next time."""
     cache.delete(NEXT_GO_LIVE_KEY)
 
 

@@ -8,11 +8,11 @@ core fields below, then whatever enabled plugins add through
 import logging
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import timezone
 from typing_extensions import TypedDict
 
 from authors.api.fields import AuthorAPIValue, author_summary, prefetch_bios
 from cms.api.fields import APIFieldSpec, ComputedField
+from cms.visibility import is_on_schedule
 
 from ..models.images import ResponsiveImage
 from .bodies import prefetch_bodies
@@ -49,10 +49,8 @@ def article_url(article):
 def article_section(article) -> SectionAPIValue | None:
     section = article.section
     # The article is public, so no view restriction covers its section; a
-    # section that is unpublished or expired is still kept out of sight.
-    if section is None or not section.live:
-        return None
-    if section.expire_at is not None and section.expire_at <= timezone.now():
+    # section that is unpublished, expired or not yet due is still kept out of sight.
+    if not is_on_schedule(section):
         return None
     return {
         "id": section.pk,

@@ -10,7 +10,7 @@ articles.
   (the matches are found without ranking, then sorted like any listing).
 - The queryset given holds the endpoint's filters (public pages, site,
   section, tag, author, dates, ``child_of`` ...); search_articles() keeps
-  live, public pages of it only.
+  the articles of it that are visible now only.
 - Pages of other types (the home page and sections, a handful) match when
   their title contains every word; in relevance order they come before the
   articles. With ``order`` everything is one queryset, sorted together.

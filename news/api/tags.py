@@ -3,10 +3,10 @@
 from django.db.models import Count
 from django.urls import reverse
 from taggit.models import Tag
-from wagtail.api.utils import get_full_url
 
 from cms.api.fields import ComputedField
 from cms.api.visibility import public_pages
+from cms.public_address import public_url
 
 
 def public_tags(request=None):
@@ -19,7 +19,7 @@ def public_tags(request=None):
 
 
 def tag_html_url(tag) -> str:
-    return get_full_url(None, reverse("tag_detail", kwargs={"slug": tag.slug}))
+    return public_url(reverse("tag_detail", kwargs={"slug": tag.slug}))
 
 
 def tag_article_count(tag) -> int:

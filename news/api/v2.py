@@ -7,7 +7,6 @@ from django.urls import reverse
 from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
 from taggit.models import Tag
-from wagtail.api.utils import get_full_url
 from wagtail.api.v2.filters import OrderingFilter
 from wagtail.api.v2.serializers import BaseSerializer
 from wagtail.api.v2.utils import BadRequestError
@@ -25,6 +24,7 @@ from cms.api.v2.views import (
     safe_backends,
 )
 from cms.api.visibility import public_images
+from cms.public_address import public_url
 
 from ..models import ArticlePage
 from .filters import DEFAULT_ORDER, FILTER_PARAMETERS, ArticleFilters
@@ -112,7 +112,7 @@ class ArticlesURLField(Field):
     def to_representation(self, instance):
         path = reverse("wagtailapi_v2:articles:listing")
         query = urlencode({self.parameter: instance.slug})
-        return get_full_url(self.context["request"], f"{path}?{query}")
+        return public_url(f"{path}?{query}")
 
 
 class TagSerializer(BaseSerializer):

@@ -8,7 +8,6 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from taggit.models import Tag
 from wagtail.api.rich_text import RichTextOutputFormat
-from wagtail.api.utils import get_full_url
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.registry import registry
@@ -27,6 +26,7 @@ from cms.api.v3.schemas import (
     schema_for,
 )
 from cms.api.visibility import public_images, public_pages, searchable_public_pages
+from cms.public_address import public_url
 
 from ..models import ArticlePage
 from .filters import FILTER_PARAMETERS, ORDER_FIELDS, ArticleFilters, parse_order
@@ -180,12 +180,12 @@ class TagMetaSchema(PublicMetaSchema):
     @staticmethod
     def resolve_detail_url(obj, context):
         path = reverse("wagtailapi_v3:detail_tag", kwargs={"tag_id": obj.pk})
-        return get_full_url(context["request"], path)
+        return public_url(path)
 
     @staticmethod
     def resolve_articles_url(obj, context):
         path = reverse("wagtailapi_v3:list_articles") + "?" + urlencode({"tag": obj.slug})
-        return get_full_url(context["request"], path)
+        return public_url(path)
 
 
 class TagBaseSchema(BaseSchema):

@@ -11,9 +11,10 @@ from taggit.models import Tag
 from wagtail.models import Site
 
 from authors.models import Author
+from cms.visibility import visible
 
 from ..absolute_urls import absolute_url, site_root_url
-from ..models import ArticlePage, NewsIndexPage
+from ..models import ArticlePage, ArticlePageTag, NewsIndexPage
 from .entries import feed_entries
 
 
@@ -30,7 +31,7 @@ class FeedScope:
 
 
 class ArticleFeed(Feed):
-    """Newest live, public articles of a scope, in the format of `feed_type`.
+    """Newest articles of a scope visible now, in the format of `feed_type`.
 
     Subclasses say which articles and how the feed is named (`get_scope`);
     the items, their dates, authors, categories and images are the same for
@@ -153,7 +154,7 @@ class SiteFeed(ArticleFeed):
 class SectionFeed(ArticleFeed):
     def get_scope(self, request, root_url, slug):
         site = Site.find_for_request(request)
-        sections = NewsIndexPage.objects.live().public()
+        sections = visible(NewsIndexPage.objects.all())
         if site is not None:
             sections = sections.descendant_of(site.root_page)
         section = sections.filter(slug=slug).first()
@@ -181,7 +182,9 @@ class AuthorFeed(ArticleFeed):
 
 class TagFeed(ArticleFeed):
     def get_scope(self, request, root_url, slug):
-        tag = Tag.objects.get(slug=slug)
+        # As the tag page: a tag no visible article carries has no feed (404).
+        tagged = ArticlePageTag.objects.filter(content_object__in=ArticlePage.objects.visible())
+        tag = Tag.objects.filter(pk__in=tagged.values("tag_id")).get(slug=slug)
         return {
             "title": f"Articles tagged “{tag.name}” | {_site_name()}",
             "description": f"Articles tagged “{tag.name}” on {_site_name()}.",

@@ -1,11 +1,14 @@
 """Sections and articles."""
 
 import math
+from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -17,6 +20,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.api.fields import ModelAPIFields
+from cms.public_address import PublicAddressPageMixin
+from cms.visibility import visible
 
 from ..dates import format_publication_datetime, machine_datetime
 from ..fields import ArticleBodyField, HttpsURLField
@@ -34,11 +39,15 @@ class ArticlePageTag(TaggedItemBase):
 
 
 class ArticleQuerySet(PageQuerySet):
+    def visible(self):
+        """Articles readers may see now: live, go-live time and publication date come,
+        expiry time ahead, no view restriction (`cms.visibility`, shared by every surface)."""
+        return visible(self)
+
     def for_listing(self):
-        """Articles with everything a listing card shows, in a fixed number of queries."""
+        """Visible articles with everything a listing card shows, in a fixed number of queries."""
         return (
-            self.live()
-            .public()
+            self.visible()
             .select_related("lead_image")
             .prefetch_related(
                 Prefetch("lead_image__renditions"),
@@ -66,6 +75,15 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
         return paginator.page(paginator.num_pages)
 
 
+def _is_future(moment):
+    return moment is not None and moment > timezone.now()
+
+
+def _same_instant(first, second):
+    # Revisions store times to the millisecond (Django's JSON encoder).
+    return abs(first - second) < timedelta(milliseconds=1)
+
+
 def attach_sections(articles):
     """Set `section` on each article with one query for all of them."""
     articles = list(articles)
@@ -76,7 +94,7 @@ def attach_sections(articles):
     return articles
 
 
-class NewsIndexPage(SocialImageMixin, Page):
+class NewsIndexPage(PublicAddressPageMixin, SocialImageMixin, Page):
     """A section of the paper (Politics, Science, ...): lists its articles."""
 
     introduction = models.TextField(blank=True, max_length=500)
@@ -120,14 +138,17 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class ArticlePage(SocialImageMixin, Page):
+class ArticlePage(PublicAddressPageMixin, SocialImageMixin, Page):
     standfirst = models.TextField(
         max_length=400, help_text="One or two sentences under the headline that sum up the story."
     )
     publication_date = models.DateTimeField(
         default=timezone.now,
         db_index=True,
-        help_text="Shown to readers; set it to back-date or schedule the article.",
+        help_text="Shown to readers as the article's date. A past date back-dates the "
+        "article. A future date schedules it: publishing sets its go-live time to this date "
+        "and the article appears (site, feeds, sitemaps, search, API) only from then on; "
+        "an article already live keeps its published version until then.",
     )
     lead_image = models.ForeignKey(
         get_image_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -152,6 +173,10 @@ class ArticlePage(SocialImageMixin, Page):
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
 
     objects = ArticlePageManager()
+
+    # Readers see an article from its publication date on, even if its row
+    # says live (cms.visibility): a future date is a schedule.
+    visible_from_field = "publication_date"
 
     # Core fields plus those enabled plugins add; see news/api/fields.py.
     api_fields = ModelAPIFields("news.api.fields.article_api_fields")
@@ -196,6 +221,53 @@ class ArticlePage(SocialImageMixin, Page):
 
     class Meta:
         verbose_name = "article"
+
+    # Scheduling ---------------------------------------------------------------
+
+    def clean(self):
+        # Here rather than in an admin hook: the admin, API v3 writes and
+        # save_revision() all validate the page before its revision is stored,
+        # and publishing reads the go-live time from that revision.
+        self._schedule_by_publication_date()
+        super().clean()
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        # A revision stored without validation (an API draft) still publishes
+        # as a schedule: publishing reads the go-live time from this object.
+        if page.go_live_at is None and _is_future(page.publication_date):
+            page.go_live_at = page.publication_date
+        return page
+
+    def _schedule_by_publication_date(self):
+        """Make a future publication date the go-live time, so Wagtail schedules the article.
+
+        The go-live time keeps following the publication date (and is cleared
+        when that date is moved to the past) as long as it was taken from it;
+        a go-live time the editor set to something else is left alone.
+        """
+        if self.publication_date is None:  # the field reports its own error
+            return
+        future = _is_future(self.publication_date)
+        if self.go_live_at is None or self._go_live_follows_publication_date():
+            self.go_live_at = self.publication_date if future else None
+        if future and self.expire_at is not None and self.expire_at <= self.publication_date:
+            raise ValidationError(
+                {"publication_date": "The article would expire before its publication date."}
+            )
+
+    def _go_live_follows_publication_date(self):
+        """Whether the go-live time is the one taken from the last saved publication date."""
+        previous = self.latest_revision if self.latest_revision_id else None
+        if previous is None:
+            return False
+        published = parse_datetime(previous.content.get("publication_date") or "")
+        go_live = parse_datetime(previous.content.get("go_live_at") or "")
+        return (
+            published is not None
+            and _same_instant(self.go_live_at, published)
+            and (go_live is None or _same_instant(go_live, published))
+        )
 
     def serve(self, request, *args, **kwargs):
         # Internal links in the body's rich text resolve from one batch of queries

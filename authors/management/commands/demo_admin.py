@@ -6,6 +6,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from cms.public_address import public_url
 
 CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-admin"
 
@@ -41,7 +44,7 @@ class Command(BaseCommand):
         CREDENTIALS_FILE.write_text(f"{username}\n{password}\n")
         CREDENTIALS_FILE.chmod(0o600)
         self.stdout.write(self.style.SUCCESS(f"Demo admin account ({state}):"))
-        self.stdout.write(f"  admin:    {settings.WAGTAILADMIN_BASE_URL}/admin/")
+        self.stdout.write(f"  admin:    {public_url(reverse('wagtailadmin_home'))}")
         self.stdout.write(f"  username: {username}")
         self.stdout.write(f"  password: {password}")
 

@@ -12,9 +12,11 @@ from contextlib import nullcontext
 from django.core.exceptions import FieldError, ValidationError
 from django.db import DatabaseError, models
 from django.http import Http404
+from django.urls import NoReverseMatch
 from rest_framework.response import Response
 from taggit.managers import TaggableManager
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageParentField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -27,6 +29,7 @@ from cms.api.params import (
     check_query_string,
 )
 from cms.api.visibility import searchable_public_pages
+from cms.public_address import own_type, public_page_url
 
 #: Model field types a ``?field=value`` filter can compare safely.
 FILTERABLE_FIELDS = (
@@ -134,9 +137,33 @@ def safe_backends(backends):
     return [replacements.get(backend, backend) for backend in backends]
 
 
+class PublicPageHtmlUrlField(PageHtmlUrlField):
+    """``meta.html_url`` on the public address (``cms.public_address``), also for the
+    generic Pages of a listing of every page type."""
+
+    def to_representation(self, page):
+        try:
+            return public_page_url(page)
+        except NoReverseMatch:
+            return None
+
+
+class PublicPageParentField(PageParentField):
+    """``meta.parent``, whose html_url Wagtail's own serializer builds from the page."""
+
+    def get_attribute(self, instance):
+        return own_type(super().get_attribute(instance))
+
+
+class PublicPageSerializer(PageSerializer):
+    html_url = PublicPageHtmlUrlField(read_only=True)
+    parent = PublicPageParentField(read_only=True)
+
+
 class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint limited to public pages (no expired ones either)."""
 
+    base_serializer_class = PublicPageSerializer
     filter_backends = safe_backends(PagesAPIViewSet.filter_backends)
 
     def get_base_queryset(self):

@@ -13,7 +13,7 @@ from typing import Literal, cast
 from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from wagtail.api.rich_text import RichTextOutputFormat
@@ -21,7 +21,7 @@ from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.querysets import get_pages_queryset
 from wagtail.api.v3.routers import pages as wagtail_pages
-from wagtail.api.v3.schemas import BasePageSchema
+from wagtail.api.v3.schemas import pages as wagtail_page_schemas
 from wagtail.api.v3.schemas.pages import BASE_PAGE_READ_FIELDS
 from wagtail.api.v3.schemas.params import APIFieldFilterSchema, OrderingSchema, SearchSchema
 from wagtail.api.v3.schemas.revisions import RevisionSchema
@@ -31,6 +31,7 @@ from wagtail.models import Page
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.visibility import searchable_public_pages
+from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
 
 from .schemas import json_response
@@ -49,6 +50,22 @@ def readable_pages(request, model=Page):
     except ValueError as error:  # an ambiguous ?site=
         raise InvalidParameter("site", str(error)) from error
     return queryset.select_related("content_type", "locale").order_by("pk")
+
+
+# Wagtail's listing schemas under their own names (the OpenAPI document keeps
+# them), with html_url on the public address: a listing of every page type holds
+# generic Pages, which build it from the Site record (cms.public_address).
+class BasePageMetaSchema(wagtail_page_schemas.BasePageMetaSchema):
+    @staticmethod
+    def resolve_html_url(obj, context):
+        try:
+            return public_page_url(obj, context["request"])
+        except NoReverseMatch:
+            return None
+
+
+class BasePageSchema(wagtail_page_schemas.BasePageSchema):
+    meta: BasePageMetaSchema
 
 
 @router.get(
@@ -144,6 +161,9 @@ def get_page(
         return page.get_latest_revision_as_object()
     page = page.specific
     prefetch_api_fields([page])
+    # Wagtail's meta.parent is get_parent(), a generic Page: cache its own type in
+    # treebeard's parent cache (as news.api.fields does) for a public html_url.
+    page._cached_parent_obj = own_type(page.get_parent())
     return json_response(request, PageDetailSchema, [page])
 
 

@@ -1,9 +1,7 @@
 """`manage.py load_demo_content`: the Byline Courier demo site, and filler for scale work."""
 
 import time
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections, router
 from django.db.migrations.executor import MigrationExecutor
@@ -55,7 +53,6 @@ class Command(BaseCommand):
         home = self._home_page()
         tally = Tally()
 
-        self._point_site_at_dev_server(home)
         self.stdout.write(f"Building the demo site under “{home.title}” ({home.url_path})")
         DemoSiteBuilder(home, tally).build()
         for line in tally.lines(order=("sections", "authors", "images", "tags", "articles")):
@@ -114,21 +111,6 @@ class Command(BaseCommand):
         return home
 
     # Steps -------------------------------------------------------------------------
-
-    def _point_site_at_dev_server(self, home):
-        """Give the stock `localhost:80` site the address the site is served at.
-
-        Feeds, sitemaps, canonical links and the API's html_url are absolute
-        URLs built from the Site record; an editor's own host name is kept.
-        """
-        site = Site.objects.filter(root_page=home, hostname="localhost", port=80).first()
-        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        if site is None or not address.hostname:
-            return
-        site.hostname = address.hostname
-        site.port = address.port or (443 if address.scheme == "https" else 80)
-        site.save(update_fields=["hostname", "port"])
-        self.stdout.write(f"Site address set to {site.hostname}:{site.port}")
 
     def _add_synthetic(self, home, count, batch_size, tally):
         self.stdout.write(f"Adding {count} synthetic articles")

@@ -6,12 +6,10 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from cms.public_address import public_url
+
 from .models import CommentStatus
 from .submission import settings_for
-
-
-def _admin_url(path):
-    return django_settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def notify_moderators(comment):
@@ -29,8 +27,8 @@ def notify_moderators(comment):
         "article": article,
         "held": held,
         "article_url": article.get_full_url(),
-        "edit_url": _admin_url(reverse("byline_comments_comment:edit", args=[quote(comment.pk)])),
-        "queue_url": _admin_url(reverse("byline_comments_comment:list") + "?status=pending"),
+        "edit_url": public_url(reverse("byline_comments_comment:edit", args=[quote(comment.pk)])),
+        "queue_url": public_url(reverse("byline_comments_comment:list") + "?status=pending"),
         "site_name": getattr(django_settings, "WAGTAIL_SITE_NAME", "Byline"),
     }
     what = comment.get_kind_display().lower()

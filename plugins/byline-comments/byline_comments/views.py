@@ -27,7 +27,7 @@ def _serve_article(article, request, status):
 def post_comment(request, article_id):
     article = None
     if article_id <= MAX_ID:
-        article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+        article = ArticlePage.objects.visible().filter(pk=article_id).first()
     if article is None:
         raise Http404("No published article with this id takes comments.")
     settings = settings_for(article, request)

@@ -73,7 +73,7 @@ def _positive_int(value, name):
 
 
 def _article(article_id):
-    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+    article = ArticlePage.objects.visible().filter(pk=article_id).first()
     if article is None:
         raise ApiError(400, f"there is no published article with id {article_id}")
     return article

@@ -10,8 +10,10 @@ import logging
 from dataclasses import dataclass
 
 import requests
+from wagtail.models import Site
 
 from cms.plugins import CheckResult, Verdict
+from cms.public_address import public_root_url
 
 from ..submission import submission_of
 
@@ -73,9 +75,9 @@ def client_for(settings, site_url):
 
 def site_url_for(article, request=None):
     site = article.get_site() if article is not None else None
-    if site is not None:
-        return site.root_url
-    return request.build_absolute_uri("/") if request is not None else ""
+    if site is None and request is not None:
+        site = Site.find_for_request(request)
+    return public_root_url(site)
 
 
 def comment_params(comment, request=None):
