@@ -1,5 +1,6 @@
 """The runtime: a database task queue, its worker and heartbeat, the clock and health."""
 
+import re
 import signal
 import subprocess
 import sys
@@ -389,3 +390,29 @@ def test_a_due_scheduled_article_is_published_by_the_first_reader_without_a_work
         assert client.get(path).status_code == 200
     assert ArticlePage.objects.get(slug="ferry-timetable-changes").live
     assert DBTaskResult.objects.filter(task_path="cms.runtime.tasks.publish_scheduled").count() == 0
+
+
+def test_production_settings_serve_pages_with_the_static_files_make_run_collected(tmp_path):
+    static_root = str(tmp_path / "static")
+    env = process_env(tmp_path, STATIC_ROOT=static_root)
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("collectstatic", "--noinput", "-v", "0", env=env)  # as `make run` does
+    production = process_env(
+        tmp_path,
+        STATIC_ROOT=static_root,
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="news.example",
+        BYLINE_BASE_URL="https://news.example",
+        SECURE_SSL_REDIRECT="false",
+    )
+    script = (
+        "from django.test import Client; "
+        "r = Client(HTTP_HOST='news.example').get('/'); "
+        "import re; print(r.status_code, re.findall(r'/static/css/[^\"]+', r.text))"
+    )
+    done = manage("shell", "-c", script, env=production)
+    status, _, stylesheets = done.stdout.strip().splitlines()[-1].partition(" ")
+    assert status == "200", done.stdout + done.stderr
+    # Hashed names from the manifest, which whitenoise can serve with a long max-age.
+    assert re.search(r"/static/css/[a-z-]+\.[0-9a-f]{12}\.css", stylesheets), stylesheets
