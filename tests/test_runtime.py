@@ -22,7 +22,8 @@ from cms.runtime.checks import check_worker_running
 from cms.runtime.models import ClockTick, WorkerHeartbeat
 from cms.runtime.worker import Heartbeat, requeue_orphaned_tasks
 from news.models import ArticlePage
-from tests.factories import make_author, make_section
+from tests.factories import make_article, make_author, make_section
+from tests.mentions_support import _other_site_server, other_site
 from tests.runtime_support import (
     free_port,
     manage,
@@ -36,6 +37,8 @@ from tests.runtime_tasks import record_run
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["_other_site_server", "other_site"]  # fixtures
 
 LONDON = timezone.get_fixed_timezone(0)
 
@@ -416,3 +419,34 @@ def test_production_settings_serve_pages_with_the_static_files_make_run_collecte
     assert status == "200", done.stdout + done.stderr
     # Hashed names from the manifest, which whitenoise can serve with a long max-age.
     assert re.search(r"/static/css/[a-z-]+\.[0-9a-f]{12}\.css", stylesheets), stylesheets
+
+
+def test_mentions_are_delivered_on_publish_by_the_worker(
+    task_queue, other_site, django_capture_on_commit_callbacks
+):
+    from byline_mentions.models import SentMention
+
+    other_site.expect_request("/linked", method="GET").respond_with_data(
+        "<html><body>A page.</body></html>",
+        content_type="text/html",
+        headers={"Link": '</wm>; rel="webmention"'},
+    )
+    other_site.expect_request("/wm", method="POST").respond_with_data("", status=202)
+    target = other_site.url_for("/linked")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(
+            make_section("Coast"),
+            authors=[make_author("Nia Berg")],
+            body=[("paragraph", f'<p>As <a href="{target}">reported elsewhere</a>.</p>')],
+        )
+    assert other_site.log == []  # publishing only queued the work
+    assert task_results()[-1].task_path == "byline_mentions.tasks.send_article_mentions"
+
+    run_worker()
+    posts = [request for request, _ in other_site.log if request.path == "/wm"]
+    assert len(posts) == 1
+    assert posts[0].form["target"] == target
+    assert posts[0].form["source"] == article.full_url
+    mention = SentMention.objects.get(article=article)
+    assert (mention.status, mention.response_status) == ("sent", 202)
+    assert {result.status for result in task_results()} == {"SUCCESSFUL"}
