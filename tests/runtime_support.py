@@ -11,16 +11,28 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 REPO = Path(__file__).resolve().parent.parent
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def run_worker(worker_id="test-worker"):
-    """Run every ready task with django-tasks-db's worker, then return."""
+    """Run every ready task with django-tasks-db's worker, then return.
+
+    The worker closes "old" connections between tasks, which inside a test's
+    transaction means the test's own connection; that is left to the test.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        _worker(worker_id).run()
+
+
+def _worker(worker_id):
     from django_tasks_db.management.commands.db_worker import Worker
 
-    Worker(
+    return Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -29,7 +41,7 @@ def run_worker(worker_id="test-worker"):
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
-    ).run()
+    )
 
 
 def task_results():
