@@ -64,7 +64,7 @@ def fire(job, minute):
             tick.save(update_fields=["task_result_id"])
     except IntegrityError:
         return None
-    logger.info("Queued periodic job %s for %s", job.name, minute.isoformat())
+    logger.debug("Queued periodic job %s for %s", job.name, minute.isoformat())
     return tick.task_result_id
 
 
