@@ -6,6 +6,7 @@ from django.db.models.functions import RowNumber, Substr
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from cms.headless.preview import HeadlessPreviewMixin
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import visible
 from news.models import ArticlePage, NewsIndexPage
@@ -15,7 +16,7 @@ LATEST_COUNT = 8
 PER_SECTION_COUNT = 4
 
 
-class HomePage(PublicAddressPageMixin, Page):
+class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
     lead_story = models.ForeignKey(
         "news.ArticlePage",
         null=True,
@@ -33,17 +34,33 @@ class HomePage(PublicAddressPageMixin, Page):
     max_count = 1
     template = "home/home_page.html"
 
-    def front_page(self):
-        """Lead story, latest articles and a block per section, in a fixed number of queries."""
-        articles = ArticlePage.objects.descendant_of(self).for_listing()
-        latest = list(articles[: LATEST_COUNT + 1])
-        lead = None
+    def front_page_articles(self):
+        """The articles of this front page readers may see now, newest first."""
+        return ArticlePage.objects.descendant_of(self).for_listing()
+
+    def choose_lead(self, articles, newest=None):
+        """The lead story: the editor's choice if readers may see it now, else the newest article.
+
+        ``articles`` are ``front_page_articles()`` (or the same query with
+        other related objects loaded); ``newest``, the first of them when the
+        caller has read them already (the front page has), saves queries.
+        The front page and the API's site data (``home.api.site``) share it.
+        """
         if self.lead_story_id:
-            lead = next((a for a in latest if a.pk == self.lead_story_id), None)
+            lead = next((a for a in newest or () if a.pk == self.lead_story_id), None)
             if lead is None:
                 lead = articles.filter(pk=self.lead_story_id).first()
-        if lead is None and latest:
-            lead = latest[0]
+            if lead is not None:
+                return lead
+        if newest is None:
+            newest = list(articles[:1])
+        return newest[0] if newest else None
+
+    def front_page(self):
+        """Lead story, latest articles and a block per section, in a fixed number of queries."""
+        articles = self.front_page_articles()
+        latest = list(articles[: LATEST_COUNT + 1])
+        lead = self.choose_lead(articles, latest)
         latest = [a for a in latest if lead is None or a.pk != lead.pk][:LATEST_COUNT]
 
         sections = list(visible(NewsIndexPage.objects.child_of(self)).order_by("path"))

@@ -7,5 +7,8 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from .api.schemas import register_v3_schemas
+        from .events import connect_article_events
+        from .feeds import identity  # noqa: F401 - registers its system check
 
         register_v3_schemas()
+        connect_article_events()

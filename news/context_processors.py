@@ -6,10 +6,8 @@ def site_navigation(request):
     """The site's name, and sections for the masthead menu (loaded only when used)."""
 
     def sections():
-        from cms.visibility import visible
+        from .navigation import menu_sections
 
-        from .models import NewsIndexPage
-
-        return list(visible(NewsIndexPage.objects.all()).order_by("path"))
+        return list(menu_sections())
 
     return {"nav_sections": SimpleLazyObject(sections), "site_name": settings.WAGTAIL_SITE_NAME}

@@ -50,6 +50,8 @@ class SocialImage:
     large: bool = True
     # Every aspect ratio's URL, for JSON-LD.
     variants: tuple = ()
+    # Every aspect ratio as (url, width, height), for API clients.
+    renditions: tuple = ()
 
 
 @dataclass
@@ -165,12 +167,17 @@ def social_image(request, image, alt=None):
         logger.warning("No social image renditions for image %s", image.pk, exc_info=True)
         return None
     main = renditions[SOCIAL_IMAGE_SPECS[0]]
+    sizes = tuple(
+        (absolute_url(request, rendition.url), rendition.width, rendition.height)
+        for rendition in (renditions[spec] for spec in SOCIAL_IMAGE_SPECS)
+    )
     return SocialImage(
         url=absolute_url(request, main.url),
         width=main.width,
         height=main.height,
         alt=image.default_alt_text if alt is None else alt,
-        variants=tuple(absolute_url(request, renditions[spec].url) for spec in SOCIAL_IMAGE_SPECS),
+        variants=tuple(url for url, _, _ in sizes),
+        renditions=sizes,
     )
 
 
@@ -180,7 +187,11 @@ def _chosen_social_image(request, page):
 
     if not page.social_image_id:
         return None
-    image = NewsImage.objects.prefetch_renditions().filter(pk=page.social_image_id).first()
+    if "social_image" in page._state.fields_cache:
+        # API listings load every page's social image and renditions at once.
+        image = page.social_image
+    else:
+        image = NewsImage.objects.prefetch_renditions().filter(pk=page.social_image_id).first()
     return social_image(request, image) if image else None
 
 
@@ -197,8 +208,20 @@ def author_person(request, author):
 
 
 def page_url(page, request):
-    """The page's absolute URL; a page previewed before its first save has none yet."""
-    return page.get_full_url(request) or absolute_url(request, request.path)
+    """The page's absolute URL; a page previewed before its first save has none yet.
+
+    Without a request (API values, news.api.seo) such a page's URL is empty.
+    """
+    url = page.get_full_url(request)
+    if url or request is None:
+        return url or ""
+    return absolute_url(request, request.path)
+
+
+def article_modified_time(page):
+    """When the article last changed for readers: its publication date, or a later
+    published change (article:modified_time, JSON-LD dateModified, the API's last_modified)."""
+    return max(d for d in (page.last_published_at, page.publication_date) if d)
 
 
 def article_metadata(page, request):
@@ -215,7 +238,7 @@ def article_metadata(page, request):
     section = page.section
     authors = page.authors
     tags = [tag.name for tag in page.tag_list]
-    modified = max(d for d in (page.last_published_at, page.publication_date) if d)
+    modified = article_modified_time(page)
     home_url = site_root_url(request) + "/"
 
     crumbs = [("Home", home_url)]

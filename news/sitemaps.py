@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.db.models.functions import Substr
 from django.shortcuts import render
 from django.urls import reverse
@@ -41,6 +41,24 @@ def _with_time(value):
     return value.replace(microsecond=0) if value else value
 
 
+def latest_article_dates(parent_paths=None):
+    """{parent page path: latest last_published_at of its visible articles}, in one query.
+
+    ``parent_paths`` limits it to the articles of those pages (the API's sections).
+    """
+    articles = _public_articles().annotate(
+        parent_path=Substr("path", 1, (F("depth") - 1) * Page.steplen)
+    )
+    if parent_paths is not None:
+        # By path prefix, which the tree's path index serves.
+        below = Q(pk__in=[])
+        for path in parent_paths:
+            below |= Q(path__startswith=path, depth=len(path) // Page.steplen + 1)
+        articles = articles.filter(below)
+    rows = articles.values("parent_path").annotate(latest=Max("last_published_at")).order_by()
+    return {row["parent_path"]: row["latest"] for row in rows}
+
+
 class PagesSitemap(WagtailSitemap):
     """Every live, public page of the request's site (Wagtail's sitemap), where a
     page that lists articles (the front page, a section) was last modified
@@ -52,15 +70,7 @@ class PagesSitemap(WagtailSitemap):
         return visible(super().items())
 
     def _latest_article_dates(self):
-        """{parent page path: latest last_published_at of its articles}, in one query."""
-        rows = (
-            _public_articles()
-            .annotate(parent_path=Substr("path", 1, (F("depth") - 1) * Page.steplen))
-            .values("parent_path")
-            .annotate(latest=Max("last_published_at"))
-            .order_by()
-        )
-        return {row["parent_path"]: row["latest"] for row in rows}
+        return latest_article_dates()
 
     def _urls(self, page, protocol, domain):
         latest_by_parent = self._latest_article_dates()

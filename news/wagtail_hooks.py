@@ -24,3 +24,17 @@ def hide_pages_not_visible_now(page, request, serve_args, serve_kwargs):
     # not pass through this hook.
     if not is_on_schedule(page):
         raise Http404("This page is not published now.")
+
+
+@hooks.register("before_serve_page")
+def date_article_answers(page, request, serve_args, serve_kwargs):
+    # An article page's Last-Modified is its own publishing time (plus what its
+    # slots note, such as comments), not the site's newest change: publishing
+    # another article does not make every article's cached copy stale
+    # (cms/http_cache.py; listings use the site-wide time).
+    from cms import http_cache
+
+    from .models import ArticlePage
+
+    if isinstance(page, ArticlePage):
+        http_cache.note_last_modified(request, http_cache.article_last_modified(page))

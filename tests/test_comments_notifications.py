@@ -118,7 +118,9 @@ def test_plugins_hear_about_every_stored_comment_after_commit(
         response = post(client, article, body="Heard by everyone")
         spam = post(client, article, homepage_url="bot")
     assert response.status_code == 302 and spam.status_code == 302
-    assert len(callbacks) == 2
+    # One delivery per comment (HTTP caching adds its own callbacks: cms.http_cache).
+    deliveries = [callback for callback in callbacks if callback.__module__ == "cms.plugins.events"]
+    assert len(deliveries) == 2
     ham, junk = Comment.objects.order_by("pk")
     assert heard == [(ham.pk, "pending", Verdict.ACCEPT), (junk.pk, "spam", Verdict.SPAM)]
 

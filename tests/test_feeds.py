@@ -58,6 +58,13 @@ def timestamp(struct_time):
     return calendar.timegm(struct_time)
 
 
+def feed_id(article):
+    """The id every feed gives `article`: a tag: URI (RFC 4151), see test_feed_ids_*."""
+    article.refresh_from_db()
+    day = article.first_published_at.astimezone(UTC).date().isoformat()
+    return f"tag:byline.invalid,{day}:article:{article.translation_key}"
+
+
 def entry_titles(response):
     """Item titles of a feed in any format, checking it parses (or validates) first."""
     if response["Content-Type"].startswith("application/feed+json"):
@@ -187,7 +194,7 @@ def check_feed(client, newsroom, scope, fmt):
     assert [item[0] for item in items] == EXPECTED_TITLES[scope], path
     for _title, link, guid, published in items:
         assert link.startswith("http://testserver/")
-        assert guid == link
+        assert guid.startswith("tag:byline.invalid,")  # not the link: see test_feed_ids_*
         assert published
 
 
@@ -234,8 +241,8 @@ def test_rss_items_carry_dates_authors_categories_permalink_and_enclosure(client
     xml = response.content.decode()
 
     assert entry.link == lead.get_full_url() == "http://testserver/world/harbour-tides-a-new-plan/"
-    assert entry.id == entry.link
-    assert f'<guid isPermaLink="true">{entry.link}</guid>' in xml
+    assert entry.id == feed_id(lead)
+    assert f'<guid isPermaLink="false">{entry.id}</guid>' in xml
     assert timestamp(entry.published_parsed) == lead.publication_date.timestamp()
     assert [author.name for author in entry.authors] == ["Ada Reporter", "Ben Writer"]
     assert [tag.term for tag in entry.tags] == ["World", "Climate", "Harbour"]
@@ -283,7 +290,8 @@ def test_json_feed_items(client, newsroom):
 
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["home_page_url"] == "http://testserver/"
-    assert item["id"] == item["url"] == lead.get_full_url()
+    assert item["url"] == lead.get_full_url()
+    assert item["id"] == feed_id(lead)
     assert item["title"] == "Harbour & tides: a <new> plan"
     assert item["summary"] == "The board votes for dredging."
     assert datetime.fromisoformat(item["date_published"]) == lead.publication_date
@@ -495,3 +503,86 @@ def test_a_feed_costs_the_same_queries_whatever_its_articles_hold(client, newsro
 def test_every_feed_format_costs_the_same_queries(client, newsroom):
     counts = {fmt: feed_queries(client, feed_path("site", fmt, newsroom)) for fmt in FORMATS}
     assert len(set(counts.values())) == 1, counts
+
+
+# Item ids ------------------------------------------------------------------------
+
+
+def item_ids(client, path="/feed/"):
+    """{title: id} of the site feed in every format: RSS <guid> and Atom <id> read
+    by feedparser, JSON Feed "id" from the document."""
+    ids = {}
+    for fmt, (suffix, _media_type, _version) in FORMATS.items():
+        response = client.get(path + suffix)
+        assert response.status_code == 200, path + suffix
+        if fmt == "json":
+            ids[fmt] = {item["title"]: item["id"] for item in response.json()["items"]}
+        else:
+            ids[fmt] = {entry.title: entry.id for entry in parse(response).entries}
+    return ids
+
+
+def test_feed_ids_survive_slug_changes_moves_and_a_new_host(client, newsroom, settings):
+    lead, science = newsroom["lead"], newsroom["science"]
+    title = lead.title
+    before = item_ids(client)
+    ids = {fmt: by_title[title] for fmt, by_title in before.items()}
+    # The same id in every format, not the address, and another one for each article.
+    assert set(ids.values()) == {feed_id(lead)}
+    assert ids["rss"].startswith("tag:byline.invalid,") and lead.url not in ids["rss"]
+    for by_title in before.values():
+        assert len(set(by_title.values())) == len(by_title) == 3
+
+    lead.slug = "harbour-dredging-plan"
+    lead.save_revision().publish()  # a new slug...
+    lead.refresh_from_db()
+    lead.move(science, pos="last-child")  # ...and another section
+    lead.refresh_from_db()
+    assert lead.url == "/science/harbour-dredging-plan/"
+    settings.BYLINE_BASE_URL = "https://courier.example"  # ...and another host
+    settings.ALLOWED_HOSTS = ["*"]
+
+    after = item_ids(client)
+    assert after == before
+    response = client.get("/feed/")
+    (entry,) = [e for e in parse(response).entries if e.title == title]
+    assert entry.link == "https://courier.example/science/harbour-dredging-plan/"
+    assert entry.id == ids["rss"]
+    assert f'<guid isPermaLink="false">{entry.id}</guid>' in response.content.decode()
+    section_ids = item_ids(client, "/sections/science/feed/")
+    assert section_ids["atom"][title] == ids["atom"]
+
+
+def test_feed_ids_use_the_configured_authority_and_first_publication_day(
+    client, newsroom, settings
+):
+    lead = newsroom["lead"]
+    settings.BYLINE_FEED_ID_AUTHORITY = "newsroom@courier.example"
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: the day is the UTC one all the same
+    day = lead.first_published_at.astimezone(UTC).date().isoformat()
+    ids = item_ids(client)
+    assert ids["atom"][lead.title] == (
+        f"tag:newsroom@courier.example,{day}:article:{lead.translation_key}"
+    )
+
+
+@pytest.mark.parametrize(
+    "authority, valid",
+    [
+        ("courier.example", True),
+        ("newsroom@courier.example", True),
+        ("byline.invalid", True),
+        ("https://courier.example", False),
+        ("courier.example:8000", False),
+        ("courier.example/feeds", False),
+        ("two words", False),
+    ],
+)
+def test_the_feed_id_authority_is_checked(settings, authority, valid):
+    from news.feeds.identity import check_feed_id_authority
+
+    settings.BYLINE_FEED_ID_AUTHORITY = authority
+    errors = check_feed_id_authority(None)
+    assert (errors == []) is valid
+    if not valid:
+        assert errors[0].id == "byline.E010"

@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 import xmlrpc.client
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,8 +19,10 @@ from byline_comments.services import moderate, set_comments_closed
 from byline_mentions.models import ReceivedMention
 from django.core.cache import cache
 from django.test import override_settings
+from wagtail.contrib.redirects.models import Redirect
 
 from tests.comment_support import site_settings
+from tests.factories import make_section
 from tests.mentions_support import (
     _other_site_server,
     blog_post,
@@ -164,6 +167,38 @@ def test_a_real_pingback_becomes_a_pending_mention_and_then_shows_on_the_article
     )
     assert shown.a["href"] == source
     assert page.select_one("#comments-title").get_text(strip=True) == "1 Comment so far"
+
+
+def test_a_pingback_to_an_old_address_reaches_the_article(client_proxy, other_site):
+    """The blog linked to the article before its slug changed and it moved: Wagtail's
+    redirects from the old addresses name the article (no request to our own site)."""
+    article = mention_article()
+    first_url = article.get_full_url()
+    article.slug = "evening-crossing-added"
+    article.save_revision().publish()  # leaves a redirect from the first address
+    article.refresh_from_db()
+    second_url = article.get_full_url()
+    article.move(make_section("Travel"), pos="last-child")  # and one from the second
+    article.refresh_from_db()
+    assert Redirect.objects.filter(redirect_page=article).count() == 2
+
+    for n, old_url in enumerate([first_url, second_url]):
+        path = f"/2026/ferries-{n}"
+        other_site.expect_request(path).respond_with_data(blog_post(old_url), content_type=HTML)
+        answer = ping(client_proxy, other_site.url_for(path), old_url)
+        assert answer.startswith(f"Pingback from {other_site.url_for(path)} to {old_url}")
+    assert [(m.kind, m.source_url) for m in mentions_of(article)] == [
+        ("pingback", other_site.url_for("/2026/ferries-0")),
+        ("pingback", other_site.url_for("/2026/ferries-1")),
+    ]
+    assert [request.path for request, _ in other_site.log] == ["/2026/ferries-0", "/2026/ferries-1"]
+
+    # An old address whose redirect leads to something that is not a live article.
+    Redirect.objects.create(old_path="/shop", redirect_link="https://shop.example/courier")
+    fault = fault_of(
+        client_proxy, other_site.url_for("/2026/ferries-0"), urljoin(first_url, "/shop/")
+    )
+    assert fault.faultCode == 0x0020
 
 
 def test_a_pingback_the_spam_checks_dislike_is_stored_as_spam(client_proxy, other_site):

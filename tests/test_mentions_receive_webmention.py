@@ -16,8 +16,10 @@ from byline_comments.models import CommentStatus
 from byline_comments.services import moderate, set_comments_closed
 from byline_mentions.models import ReceivedMention
 from django.test import override_settings
+from wagtail.contrib.redirects.models import Redirect
 
 from tests.comment_support import site_settings
+from tests.factories import make_section
 from tests.mentions_support import (
     _other_site_server,
     blog_post,
@@ -152,6 +154,67 @@ def test_the_spam_checks_judge_webmentions_too(send, other_site):
         "verdict": "spam",
         "reason": "mentions the blocked domain 'jo.example'",
     } in mention.check_results
+
+
+# Old addresses --------------------------------------------------------------------------
+
+
+def test_a_webmention_to_an_old_address_reaches_the_article(
+    client, send, other_site, django_capture_on_commit_callbacks
+):
+    """Pages keep linking to an article's old address after its slug changes or it
+    moves: Wagtail's redirect from there names the article, no fetch needed."""
+    article = mention_article()
+    first_url = article.get_full_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.slug = "evening-crossing-added"
+        article.save_revision().publish()  # leaves a redirect from the first address
+    article.refresh_from_db()
+    second_url = article.get_full_url()
+    article.move(make_section("Travel"), pos="last-child")  # and one from the second
+    article.refresh_from_db()
+    assert article.get_full_url() == urljoin(first_url, "/travel/evening-crossing-added/")
+    assert Redirect.objects.filter(redirect_page=article).count() == 2
+
+    for n, old_url in enumerate([first_url, second_url]):
+        source = serve(other_site, f"/notes/{n}", h_entry_post(old_url))
+        response = send(source, old_url)
+        assert response.status_code == 202, response.content
+        assert status_of(client, response)["status"] == "accepted"
+    assert [m.source_url for m in mentions_of(article)] == [
+        other_site.url_for("/notes/0"),
+        other_site.url_for("/notes/1"),
+    ]
+    # Verifying asked nothing of our own site: the only requests were for the sources.
+    assert [request.path for request, _ in other_site.log] == ["/notes/0", "/notes/1"]
+
+
+def test_an_editors_redirect_to_an_article_counts_too(client, send, other_site):
+    article = mention_article()
+    short = urljoin(article.get_full_url(), "/ferries")
+    Redirect.objects.create(old_path="/ferries", redirect_page=article)
+    typed = urljoin(article.get_full_url(), "/timetable/")
+    Redirect.objects.create(old_path="/timetable", redirect_link=article.url)
+
+    for n, old_url in enumerate([short, typed]):
+        response = send(serve(other_site, f"/r{n}", h_entry_post(old_url)), old_url)
+        assert status_of(client, response)["status"] == "accepted"
+    assert len(mentions_of(article)) == 2
+
+
+def test_a_redirect_elsewhere_or_to_a_hidden_article_is_no_target(client, other_site):
+    article = mention_article()
+    hidden = mention_article(title="Not yet", publish=False)
+    Redirect.objects.create(old_path="/shop", redirect_link="https://shop.example/courier")
+    Redirect.objects.create(old_path="/soon", redirect_page=hidden)
+    Redirect.objects.create(old_path="/world", redirect_page=article.get_parent())
+    source = other_site.url_for("/post")
+    for path in ("/shop/", "/soon/", "/world/"):
+        target = urljoin(article.get_full_url(), path)
+        response = client.post(ENDPOINT, {"source": source, "target": target})
+        assert response.status_code == 400, path
+        assert "target is not a published article of this site" in response.json()["message"]
+    assert other_site.log == []
 
 
 # Refused at once --------------------------------------------------------------------------

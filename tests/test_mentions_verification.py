@@ -11,12 +11,12 @@ import threading
 import time
 
 import pytest
-from byline_mentions import guard
 from byline_mentions.fetching import AddressRefused, FetchError, fetch
 from byline_mentions.parsing import SOURCE_TYPES
 from django.test import override_settings
 from werkzeug import Response
 
+from cms.outbound import guard
 from tests.mentions_support import (
     TRICKLED_ANSWER,
     _other_site_server,

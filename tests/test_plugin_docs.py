@@ -38,6 +38,7 @@ def test_there_are_extension_points_for_everything_the_contract_names():
         "register_comment_checks",
         "register_plugin_urls",
         "register_periodic_jobs",
+        "register_api_v3_routers",
         "after_article_publish",
         "after_article_unpublish",
         "after_article_delete",

@@ -387,6 +387,127 @@ def test_plugin_urls_are_served_before_page_routing(client):
     assert client.get("/plugin-hello/").status_code == 404
 
 
+# register_api_v3_routers --------------------------------------------------------
+
+
+def polls_router():
+    from ninja import Router
+
+    router = Router(tags=["polls"])
+
+    @router.get("/{poll_id}/", response=dict, operation_id="polls_detail", url_name="polls_detail")
+    def poll(request, poll_id: int):
+        return {"id": poll_id, "question": "Tea or coffee?"}
+
+    return router
+
+
+@contextlib.contextmanager
+def served(api, settings):
+    """Serve `api` at /api/v3/ as the whole URLconf, for one block."""
+    import sys
+    import types
+
+    urlconf = types.ModuleType("plugin_api_v3_urls")
+    urlconf.urlpatterns = [path("api/v3/", api.urls)]
+    sys.modules[urlconf.__name__] = urlconf
+    settings.ROOT_URLCONF = urlconf.__name__
+    try:
+        yield
+    finally:
+        del sys.modules[urlconf.__name__]
+
+
+@pytest.fixture
+def fresh_core_prefixes():
+    # A test API's prefixes join the registry's known core prefixes: forget them after.
+    from cms.plugins.registries import api_v3_routers
+
+    known = api_v3_routers.core_prefixes
+    yield
+    api_v3_routers.core_prefixes = known
+
+
+@pytest.mark.extension_point("register_api_v3_routers")
+@pytest.mark.django_db
+def test_api_v3_router_joins_the_api_and_its_document(client, settings, fresh_core_prefixes):
+    from cms.api.v3.api import build_api
+
+    router = polls_router()
+    api = build_api(title="Test API", version="1")
+
+    def add(registry):
+        registry.register("polls/", router)
+
+    with temporary_hooks(("register_api_v3_routers", add)), served(api, settings):
+        assert client.get("/api/v3/polls/7/").json() == {"id": 7, "question": "Tea or coffee?"}
+        refused = client.get("/api/v3/polls/seven/")
+        assert refused.status_code == 400
+        assert refused["Content-Type"] == "application/problem+json"
+        assert "poll_id" in refused.json()["detail"]
+        assert client.get("/api/v3/polls/7/?q=%00").status_code == 400  # the core's checks
+        document = client.get("/api/v3/openapi.json").json()
+    operation = document["paths"]["/api/v3/polls/{poll_id}/"]["get"]
+    assert set(operation["responses"]) == {"200", "400", "404"}
+    assert operation["tags"] == ["polls"]
+    assert "/api/v3/comments/" in document["paths"]  # the installed plugin's router too
+
+
+@pytest.mark.extension_point("register_api_v3_routers")
+@pytest.mark.parametrize(
+    ("prefix", "router", "message"),
+    [
+        ("pages/", "router", "is used by the core"),
+        ("openapi.json", "router", "one path segment"),
+        ("docs", "router", "is used by the core"),
+        ("Polls", "router", "one path segment"),
+        ("polls/v2/", "router", "one path segment"),
+        ("polls/", "not a router", "must be a ninja.Router instance"),
+        ("comments/", "router", "'comments/' is already registered by 'comments'"),
+    ],
+)
+def test_api_v3_router_registry_rejects_bad_registrations(prefix, router, message):
+    from cms.api.v3 import api
+    from cms.plugins.registries import api_v3_routers
+
+    api.urls  # noqa: B018 - the core API is built, so its prefixes are known
+    router = polls_router() if router == "router" else router
+
+    def add(registry):
+        registry.register(prefix, router)
+
+    with temporary_hooks(("register_api_v3_routers", add)):
+        assert [key for key, _ in api_v3_routers.routers()] == ["comments/"]
+        (failure,) = api_v3_routers.failures
+        assert message in failure.error
+
+
+@pytest.mark.extension_point("register_api_v3_routers")
+@pytest.mark.django_db
+def test_api_v3_router_on_a_prefix_the_core_took_later_is_skipped_and_reported(
+    client, settings, fresh_core_prefixes
+):
+    from ninja import Router
+
+    from cms.api.v3.api import build_api
+    from cms.plugins.registries import api_v3_routers
+
+    api = build_api(title="Test API", version="1")
+    api.add_router("/quizzes/", Router())
+    add = as_plugin_module(lambda registry: registry.register("quizzes/", polls_router()))
+    with temporary_hooks(("register_api_v3_routers", add)):
+        api_v3_routers.entries()  # registered while "quizzes" was still free
+        with served(api, settings):
+            paths = client.get("/api/v3/openapi.json").json()["paths"]
+            assert "/api/v3/quizzes/{poll_id}/" not in paths
+            assert "/api/v3/comments/" in paths  # the other plugin is unaffected
+        (failure,) = api_v3_routers.failures
+        assert failure.owner == "factcheck"
+        assert "'quizzes/' is used by the core" in failure.error
+        messages = checks.run_checks(tags=["byline"])
+        assert any(m.id == "byline.plugins.W002" and "quizzes" in m.msg for m in messages)
+
+
 # Wagtail's own: admin menu items and settings ------------------------------------
 
 

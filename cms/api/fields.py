@@ -13,7 +13,10 @@ of entry are defined here:
     that value (any type pydantic understands: ``int``, ``str | None``, a
     ``TypedDict``, ``list[...]``) and an optional ``prefetch(instances)``
     that loads what ``resolve`` needs for a whole listing in a fixed number
-    of queries.
+    of queries. ``prefetch`` may also be a tuple of such functions, for a
+    value built from what other fields load (an article's ``seo`` needs its
+    section, byline, tags and images): each function runs once per listing
+    however many fields name it.
 
 API v2 serialises a ``ComputedField`` through the DRF field it carries as its
 ``serializer``; API v3 builds the page schema from the same field, typed from
@@ -33,14 +36,22 @@ from rest_framework.fields import Field as DRFField
 from wagtail.api import APIField
 
 Prefetch = Callable[[list], None]
+Prefetches = Prefetch | tuple[Prefetch, ...]
 
 
 class APIFieldSpec(APIField):
     """A model field in ``api_fields``, with an optional bulk ``prefetch``."""
 
-    def __init__(self, name: str, *, prefetch: Prefetch | None = None, writable=False, **kwargs):
+    def __init__(self, name: str, *, prefetch: Prefetches | None = None, writable=False, **kwargs):
         super().__init__(name, writable=writable, **kwargs)
         self.prefetch = prefetch
+
+    @property
+    def prefetches(self) -> tuple[Prefetch, ...]:
+        """The bulk prefetch functions of this field (none, one or several)."""
+        if self.prefetch is None:
+            return ()
+        return self.prefetch if isinstance(self.prefetch, tuple) else (self.prefetch,)
 
     def __deepcopy__(self, memo):
         # Specs are immutable definitions shared by every request and both
@@ -66,14 +77,15 @@ class ComputedField(APIFieldSpec):
         resolve: Callable[[Any], Any],
         schema: Any,
         *,
-        prefetch: Prefetch | None = None,
+        prefetch: Prefetches | None = None,
         description: str = "",
     ):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ValueError(f"API field names are lower_snake_case identifiers, not {name!r}")
         if not callable(resolve):
             raise TypeError(f"resolve of API field {name!r} must be callable")
-        if prefetch is not None and not callable(prefetch):
+        functions = prefetch if isinstance(prefetch, tuple) else (prefetch,)
+        if prefetch is not None and not all(callable(function) for function in functions):
             raise TypeError(f"prefetch of API field {name!r} must be callable")
         try:
             TypeAdapter(schema)
@@ -139,13 +151,20 @@ def prefetch_api_fields(instances: Iterable, names: Iterable[str] | None = None,
     for model, group in by_class.items():
         done = set()
         for field in getattr(model, "api_fields", ()) if fields is None else fields:
-            prefetch = getattr(field, "prefetch", None)
-            if prefetch is None or prefetch in done:
+            if wanted is not None and getattr(field, "name", field) not in wanted:
                 continue
-            if wanted is not None and field.name not in wanted:
-                continue
-            done.add(prefetch)
-            prefetch(group)
+            for prefetch in _prefetches_of(field):
+                if prefetch not in done:
+                    done.add(prefetch)
+                    prefetch(group)
+
+
+def _prefetches_of(field) -> tuple:
+    if isinstance(field, APIFieldSpec):
+        return field.prefetches
+    # A plugin's plain APIField with a prefetch attribute of its own.
+    prefetch = getattr(field, "prefetch", None)
+    return () if prefetch is None else (prefetch,)
 
 
 class ModelAPIFields:

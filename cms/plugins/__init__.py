@@ -21,6 +21,8 @@ contributes through Wagtail hooks in its ``wagtail_hooks.py``, named in
   ``after_comment_moderate``: event listeners
 - ``register_plugin_urls``: public URL routes
 - ``register_periodic_jobs``: background tasks the clock queues on a schedule
+- ``register_api_v3_routers``: django-ninja routers under ``/api/v3/``, in its
+  OpenAPI document (errors declared with ``Problem``)
 - Wagtail's ``register_admin_menu_item`` and ``register_setting``: admin
   menu items and settings
 
@@ -36,6 +38,7 @@ _EXPORTS = {
     "EVENTS": ".events",
     "EXTENSION_POINTS": ".extension_points",
     "PluginRegistrationError": ".registries",
+    "Problem": "cms.api.problems",
     "SLOTS": ".registries",
     "plugin_api_fields": ".api_fields",
     "discovered_plugins": ".state",

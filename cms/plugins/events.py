@@ -56,25 +56,3 @@ def _deliver(event, kwargs):
         except Exception:
             logger.exception("Plugin %r failed while handling %r", owner_name(listener), event)
 
-
-def connect_article_signals():
-    """Turn Wagtail's page signals for articles into plugin events."""
-    from django.db.models.signals import post_delete
-    from wagtail.signals import page_published, page_unpublished
-
-    from news.models import ArticlePage
-
-    def published(sender, instance, **kwargs):
-        emit("after_article_publish", article=instance)
-
-    def unpublished(sender, instance, **kwargs):
-        emit("after_article_unpublish", article=instance)
-
-    def deleted(sender, instance, **kwargs):
-        emit("after_article_delete", article=instance)
-
-    page_published.connect(published, sender=ArticlePage, weak=False, dispatch_uid="byline-pub")
-    page_unpublished.connect(
-        unpublished, sender=ArticlePage, weak=False, dispatch_uid="byline-unpub"
-    )
-    post_delete.connect(deleted, sender=ArticlePage, weak=False, dispatch_uid="byline-del")

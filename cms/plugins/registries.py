@@ -342,12 +342,122 @@ class PeriodicJob:
     schedule: str
 
 
+API_V3_PREFIX = re.compile(r"^[a-z][a-z0-9_-]*$")
+#: Paths of API v3 itself, beside its routers.
+API_V3_OWN_PATHS = frozenset({"openapi.json", "docs"})
+
+
+class ApiV3RouterRegistry(Registry):
+    """Hook `register_api_v3_routers`: add routes to API v3, in its one OpenAPI document.
+
+    ::
+
+        from ninja import Router
+
+        router = Router(tags=["polls"])
+
+        @router.get("/", response=list[PollOut], operation_id="polls_list")
+        def list_polls(request):
+            ...
+
+        @hooks.register("register_api_v3_routers")
+        def add_routers(registry):
+            registry.register("polls/", router)
+
+    `prefix` is one path segment (lower-case letters, digits, `-`, `_`; the
+    slashes are optional) that neither the core (`pages/`, `articles/`,
+    `authors/`, ...) nor another plugin uses; `router` is a
+    `ninja.Router` instance. It is mounted at `/api/v3/<prefix>/` on the
+    core's API object, so its operations share the core's error handling
+    (`application/problem+json`, bad query strings answered 400 naming the
+    parameter), its token authentication
+    (`wagtail.api.v3.auth.BearerTokenAuth`) and its OpenAPI document,
+    where each operation's errors are documented for it: 400 always, 404
+    when the path has parameters, 401 and 403 when a token is required;
+    declare others with `response={403: cms.plugins.Problem}`. Give each
+    operation an `operation_id` and a `url_name` starting with the prefix's
+    name, so generated clients and `reverse("wagtailapi_v3:...")` stay
+    unambiguous. Routers are mounted when the API's URLs are first built,
+    at start-up: a prefix the core already uses is refused then and
+    reported (`byline.plugins.W002`).
+    """
+
+    hook_name = "register_api_v3_routers"
+
+    def reset(self):
+        super().reset()
+        # What the core API uses stays known: it is set once, when the API is built.
+        self.core_prefixes = getattr(self, "core_prefixes", frozenset())
+
+    @staticmethod
+    def normalise(prefix):
+        return prefix.strip("/") if isinstance(prefix, str) else prefix
+
+    def register(self, prefix, router, *, order=DEFAULT_ORDER):
+        from ninja import Router
+
+        name = self.normalise(prefix)
+        if not isinstance(name, str) or not API_V3_PREFIX.match(name):
+            raise PluginRegistrationError(
+                f"API v3 prefix {prefix!r} must be one path segment of lower-case letters, "
+                "digits, '-' and '_', e.g. 'polls/'"
+            )
+        if name in self.core_prefixes or name in API_V3_OWN_PATHS:
+            raise PluginRegistrationError(f"API v3 prefix {prefix!r} is used by the core")
+        if not isinstance(router, Router):
+            raise PluginRegistrationError(
+                f"API v3 router for {prefix!r} must be a ninja.Router instance, not {router!r}"
+            )
+        self._add(f"{name}/", router, order)
+
+    def routers(self):
+        return [(entry.key, entry.value) for entry in self.entries()]
+
+    def mount(self, api):
+        """Add every registered router to `api`, a NinjaAPI whose URLs are not built yet.
+
+        The prefixes `api` already uses become the core's: a plugin entry that
+        claims one is skipped and reported like a failing hook.
+        """
+        self.core_prefixes = self.core_prefixes | _first_segments(api)
+        for entry in self.entries():
+            name = entry.key.rstrip("/")
+            try:
+                if name in self.core_prefixes:
+                    raise PluginRegistrationError(
+                        f"API v3 prefix {entry.key!r} is used by the core"
+                    )
+                api.add_router(f"/{entry.key}", entry.value)
+            except Exception as exc:  # isolate the plugin, report it, keep the others
+                error = f"{type(exc).__name__}: {exc}"
+                self.failures.append(Failure(entry.owner, self.hook_name, error))
+                logger.error(
+                    "Plugin %r: API v3 router %r was not mounted: %s", entry.owner, entry.key, error
+                )
+
+
+def _first_segments(api):
+    """The first path segments `api`'s routers answer (a router at "/" gives its own paths')."""
+    segments = set()
+    for prefix, router in api._routers:
+        first = prefix.strip("/").split("/")[0]
+        if first:
+            segments.add(first)
+            continue
+        for path in router.path_operations:
+            first = path.strip("/").split("/")[0]
+            if first and not first.startswith("{"):
+                segments.add(first)
+    return frozenset(segments)
+
+
 article_body_blocks = ArticleBodyBlockRegistry()
 api_fields = ApiFieldRegistry()
 template_slots = TemplateSlotRegistry()
 comment_checks = CommentCheckRegistry()
 plugin_urls = UrlRegistry()
 periodic_jobs = PeriodicJobRegistry()
+api_v3_routers = ApiV3RouterRegistry()
 
 ALL_REGISTRIES = [
     article_body_blocks,
@@ -356,6 +466,7 @@ ALL_REGISTRIES = [
     comment_checks,
     plugin_urls,
     periodic_jobs,
+    api_v3_routers,
 ]
 
 

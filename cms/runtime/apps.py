@@ -18,3 +18,8 @@ class RuntimeConfig(AppConfig):
         from .catch_up import note_scheduled_revision
 
         post_save.connect(note_scheduled_revision, sender=Revision, dispatch_uid="byline-go-live")
+        # In every process (web, worker, clock): a publish, unpublish or admin edit
+        # anywhere dates the HTTP answers anew (cms/http_cache.py).
+        from cms import http_cache
+
+        http_cache.connect_signals()

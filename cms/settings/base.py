@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "authors",
     "cms.plugins",
     "cms.runtime",
+    "cms.headless",
     *plugin_apps(BYLINE_PLUGINS),
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -62,6 +63,10 @@ INSTALLED_APPS = [
     "wagtail.api.v3",
     "wagtail",
     "rest_framework",
+    # django-ninja's templates and static files: /api/v3/docs/ loads Swagger UI
+    # from this site, not from a CDN (it works offline and under a strict CSP).
+    "ninja",
+    "corsheaders",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -80,9 +85,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early, so errors from the middleware below are logged with the request id too.
     "cms.observability.RequestIdMiddleware",
+    # CORS for /api/ (settings below): before anything that may answer on its own,
+    # so every API answer, a 304 or a redirect included, carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text answers gzipped; after WhiteNoise, which serves static files precompressed.
+    "cms.http_cache.TextGZipMiddleware",
     # Due scheduled articles go live before the first reader asks, worker or not.
     "cms.runtime.catch_up.ScheduledPublishingMiddleware",
+    # Cache-Control, ETag, Last-Modified and 304s for every answer (README "HTTP
+    # caching"): inside gzip to hash the plain body, outside sessions, CSRF and
+    # messages to see the cookies and Vary they add.
+    "cms.http_cache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -249,7 +263,49 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # "Harbour" and "harbour" are one tag with one page, not /tags/harbour/ and /tags/harbour_1/.
 TAGGIT_CASE_INSENSITIVE = True
 
+# Headless frontends (cms/headless/). A preview token opens one saved revision of
+# a page for this many seconds: it travels in a URL, so it must not last long.
+BYLINE_PREVIEW_TOKEN_MAX_AGE = int(os.environ.get("BYLINE_PREVIEW_TOKEN_MAX_AGE", "600"))
+
+# CORS (django-cors-headers): browsers on these origins may read the API from
+# JavaScript. Comma-separated origins (https://www.example.com), or * for any;
+# the origins of Settings → Headless frontends are added at run time
+# (cms/headless/cors.py). Reads only: the API's writes take bearer tokens from
+# servers, not browsers. The comment endpoints answer CORS themselves (their
+# POSTs need an origin bound into a signed form token, and allow POST), so they
+# are left out here, and one mechanism answers each path.
+BYLINE_CORS_ALLOWED_ORIGINS = env_list("BYLINE_CORS_ALLOWED_ORIGINS")
+CORS_ALLOW_ALL_ORIGINS = "*" in BYLINE_CORS_ALLOWED_ORIGINS
+CORS_ALLOWED_ORIGINS = [o.rstrip("/").lower() for o in BYLINE_CORS_ALLOWED_ORIGINS if o != "*"]
+CORS_URLS_REGEX = r"^/api/(?!v[23]/comments/)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID"]
+CORS_PREFLIGHT_MAX_AGE = 3600
+# The API reads no cookies (v2 is public, v3 counts a session as anonymous), so
+# credentials are off unless asked for, and never with * (headless.E001).
+BYLINE_CORS_ALLOW_CREDENTIALS = env_bool("BYLINE_CORS_ALLOW_CREDENTIALS", False)
+CORS_ALLOW_CREDENTIALS = BYLINE_CORS_ALLOW_CREDENTIALS and not CORS_ALLOW_ALL_ORIGINS
+
 # Feeds (news/feeds/): whole article bodies or only the standfirst, and how
 # many of the newest articles each feed lists.
 BYLINE_FEED_FULL_CONTENT = env_bool("BYLINE_FEED_FULL_CONTENT", True)
 BYLINE_FEED_ITEMS = int(os.environ.get("BYLINE_FEED_ITEMS", "20"))
+# Feed item ids are tag: URIs under this authority (a domain or e-mail address
+# the publisher owns), not under BYLINE_BASE_URL: a new host must not turn every
+# item into a new one for feed readers. Set it once and never change it
+# (news/feeds/identity.py).
+BYLINE_FEED_ID_AUTHORITY = os.environ.get("BYLINE_FEED_ID_AUTHORITY", "byline.invalid").strip()
+
+# HTTP caching (cms/http_cache.py): how long browsers and CDNs may keep a public
+# answer without asking (max-age) and serve it while they revalidate it in the
+# background (stale-while-revalidate), in seconds. Feeds, sitemaps and robots.txt
+# are polled by machines and change slowly, so they have their own values.
+BYLINE_CACHE_MAX_AGE = int(os.environ.get("BYLINE_CACHE_MAX_AGE", "60"))
+BYLINE_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("BYLINE_CACHE_STALE_WHILE_REVALIDATE", "300")
+)
+BYLINE_FEED_CACHE_MAX_AGE = int(os.environ.get("BYLINE_FEED_CACHE_MAX_AGE", "300"))
+BYLINE_FEED_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("BYLINE_FEED_CACHE_STALE_WHILE_REVALIDATE", "3600")
+)

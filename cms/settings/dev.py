@@ -11,3 +11,5 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Pingbacks and webmentions: also fetch from this machine (a local blog linking to an article).
 BYLINE_MENTIONS_ALLOWED_ADDRESSES = ["global", "loopback"]
+# Webhooks: also send to a receiver on this machine (a local frontend under development).
+BYLINE_WEBHOOKS_ALLOWED_ADDRESSES = ["global", "loopback"]

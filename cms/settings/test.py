@@ -30,3 +30,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
 # Pingbacks and webmentions (plugins/byline-mentions): tests fetch from servers on this
 # machine only; with "global" left out, no other address is connected to or even looked up.
 BYLINE_MENTIONS_ALLOWED_ADDRESSES = ["loopback"]
+# Webhooks (plugins/byline-webhooks): endpoints on this machine only, for the same reason.
+BYLINE_WEBHOOKS_ALLOWED_ADDRESSES = ["loopback"]

@@ -2,10 +2,12 @@
 
 ``article_api_fields(model)`` is what ``ArticlePage.api_fields`` holds: the
 core fields below, then whatever enabled plugins add through
-``cms.plugins.api_fields.plugin_api_fields``.
+``cms.plugins.api_fields.plugin_api_fields``. ``section_api_fields(model)`` is
+``NewsIndexPage.api_fields``.
 """
 
 import logging
+from datetime import datetime
 
 from django.db.models import Prefetch, prefetch_related_objects
 from typing_extensions import TypedDict
@@ -15,7 +17,9 @@ from cms.api.fields import APIFieldSpec, ComputedField
 from cms.visibility import is_on_schedule
 
 from ..models.images import ResponsiveImage
+from ..seo import article_modified_time
 from .bodies import prefetch_bodies
+from .seo import SEOAPIValue, prefetch_social_images, seo_value, to_the_second
 from .tags import tag_html_url
 
 logger = logging.getLogger("byline.api")
@@ -46,12 +50,8 @@ def article_url(article):
     return article.url
 
 
-def article_section(article) -> SectionAPIValue | None:
-    section = article.section
-    # The article is public, so no view restriction covers its section; a
-    # section that is unpublished, expired or not yet due is still kept out of sight.
-    if not is_on_schedule(section):
-        return None
+def section_value(section) -> SectionAPIValue:
+    """A section as articles and the site navigation (``home.api.site``) name it."""
     return {
         "id": section.pk,
         "title": section.title,
@@ -59,6 +59,15 @@ def article_section(article) -> SectionAPIValue | None:
         "url": section.url,
         "html_url": section.full_url,
     }
+
+
+def article_section(article) -> SectionAPIValue | None:
+    section = article.section
+    # The article is public, so no view restriction covers its section; a
+    # section that is unpublished, expired or not yet due is still kept out of sight.
+    if not is_on_schedule(section):
+        return None
+    return section_value(section)
 
 
 def article_authors(article) -> list[AuthorAPIValue]:
@@ -77,6 +86,22 @@ def article_tags(article) -> list[TagAPIValue]:
 
 def article_reading_time(article) -> int:
     return article.reading_time
+
+
+def last_published_at(page) -> datetime | None:
+    return to_the_second(page.last_published_at)
+
+
+def article_last_modified(article) -> datetime:
+    # The head's article:modified_time and JSON-LD dateModified.
+    return to_the_second(article_modified_time(article))
+
+
+def section_last_modified(section) -> datetime | None:
+    if not hasattr(section, "_api_latest_article"):
+        prefetch_latest_articles([section])
+    dates = [d for d in (section.last_published_at, section._api_latest_article) if d]
+    return to_the_second(max(dates, default=None))
 
 
 # Listing prefetches ----------------------------------------------------------
@@ -113,7 +138,21 @@ def prefetch_lead_images(articles):
 
 
 def prefetch_tags(articles):
+    # Read by the tags field and by ArticlePage.tag_list (the head's article:tag).
     prefetch_related_objects(articles, "tags")
+
+
+def prefetch_latest_articles(sections):
+    """When each section's newest visible article was last published: one query.
+
+    A section's listing changes whenever one of its articles does, so its
+    last_modified is the sitemap's lastmod (news.sitemaps).
+    """
+    from ..sitemaps import latest_article_dates
+
+    dates = latest_article_dates([section.path for section in sections])
+    for section in sections:
+        section._api_latest_article = dates.get(section.path)
 
 
 # The fields ------------------------------------------------------------------
@@ -135,7 +174,64 @@ ARTICLE_API_FIELDS = [
     APIFieldSpec("body", writable=True, prefetch=prefetch_bodies),
     ComputedField("tags", article_tags, list[TagAPIValue], prefetch=prefetch_tags),
     ComputedField("reading_time", article_reading_time, int, prefetch=prefetch_bodies),
+    ComputedField(
+        "last_published_at",
+        last_published_at,
+        datetime | None,
+        description="When an editor last published a change, to the second.",
+    ),
+    ComputedField(
+        "last_modified",
+        article_last_modified,
+        datetime,
+        description="The later of the publication date and the last published change, to "
+        "the second: the page's article:modified_time, JSON-LD dateModified and feed <updated>.",
+    ),
+    ComputedField(
+        "seo",
+        seo_value,
+        SEOAPIValue,
+        # What the head shows: section, byline, tags, lead and social images.
+        prefetch=(
+            prefetch_sections,
+            prefetch_bylines,
+            prefetch_tags,
+            prefetch_lead_images,
+            prefetch_social_images,
+        ),
+        description="The head metadata of the article's page (news/seo.py): title tag, meta "
+        "description, canonical URL, social image, OpenGraph and Twitter tags, JSON-LD.",
+    ),
 ]
+
+SECTION_API_FIELDS = [
+    "introduction",
+    ComputedField(
+        "last_published_at",
+        last_published_at,
+        datetime | None,
+        description="When an editor last published a change to the section, to the second.",
+    ),
+    ComputedField(
+        "last_modified",
+        section_last_modified,
+        datetime | None,
+        prefetch=prefetch_latest_articles,
+        description="The later of the section's last publication and that of its newest "
+        "article, to the second: the sitemap's lastmod.",
+    ),
+    ComputedField(
+        "seo",
+        seo_value,
+        SEOAPIValue,
+        prefetch=prefetch_social_images,
+        description="The head metadata of the section's page (news/seo.py).",
+    ),
+]
+
+
+def section_api_fields(model):
+    return SECTION_API_FIELDS
 
 
 def article_api_fields(model):

@@ -92,9 +92,10 @@ class ArticlesAPIViewSet(ArticlePagesAPIViewSet):
 
     @classmethod
     def get_listing_default_fields(cls, model):
-        # What an article card needs; the body only on request (fields=body or *).
+        # What an article card needs; the body and the head metadata only on
+        # request (fields=body,seo or *).
         defaults = super().get_listing_default_fields(model)
-        extra = [name for name in cls.get_body_fields_names(model) if name != "body"]
+        extra = [name for name in cls.get_body_fields_names(model) if name not in ("body", "seo")]
         return defaults + [name for name in extra if name not in defaults]
 
 

@@ -18,6 +18,7 @@ from wagtail.images.api.v3 import router as wagtail_images
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER
 from cms.api.v3.schemas import (
+    NameOrder,
     PublicMetaSchema,
     SearchParams,
     json_response,
@@ -39,16 +40,23 @@ articles_router = Router(tags=["articles"])
 ArticleSchema = registry.get(ArticlePage._meta.label).read_schema
 
 
+_ORDER_FIELD = f"-?({'|'.join(ORDER_FIELDS)})"
+ORDER_PATTERN = f"^{_ORDER_FIELD}(,{_ORDER_FIELD})*$"
+
+
 class ArticleQuery(SearchParams):
     section: str | None = Field(None, description=FILTER_PARAMETERS["section"])
     tag: list[str] = Field([], description=FILTER_PARAMETERS["tag"])
     author: list[str] = Field([], description=FILTER_PARAMETERS["author"])
     published_after: str | None = Field(None, description=FILTER_PARAMETERS["published_after"])
     published_before: str | None = Field(None, description=FILTER_PARAMETERS["published_before"])
+    # Several fields, comma-separated: a pattern, as an enum cannot say it. Documented
+    # only: parse_order() checks the value and names what it cannot order by.
     order: str | None = Field(
         None,
         description=f"Comma-separated {', '.join(ORDER_FIELDS)}, '-' for descending; "
         "newest first by default (most relevant first when searching).",
+        json_schema_extra={"pattern": ORDER_PATTERN},
     )
     rich_text_format: RichTextOutputFormat | None = None
 
@@ -205,7 +213,7 @@ class TagListSchema(Schema):
 
 class TagQuery(SearchParams):
     slug: str | None = None
-    order: str | None = Field(None, pattern=r"^-?(name|slug|id)$", description="name, slug or id")
+    order: NameOrder | None = Field(None, description="name, slug or id; - for descending")
 
 
 @tags_router.get(

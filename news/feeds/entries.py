@@ -16,7 +16,9 @@ from ..embeds import preload_embeds
 from ..models.images import rendition_specs
 from ..models.pages import attach_sections
 from ..rich_text import preloaded_links
-from .html import absolutize_urls
+from ..seo import article_modified_time
+from .html import absolutize_urls, collapse_whitespace
+from .identity import article_feed_id
 
 # The largest JPEG of the responsive set: already made for the article page,
 # and the format every feed reader can show.
@@ -45,6 +47,7 @@ class FeedImage:
 
 @dataclass
 class FeedEntry:
+    id: str  # a tag: URI that survives slug changes, moves and new hosts (.identity)
     url: str
     title: str
     summary: str
@@ -62,15 +65,16 @@ def feed_entries(articles, request, *, root_url, full_content):
     articles = attach_sections(articles)
     urls = {article.pk: article.get_full_url(request) for article in articles}
     bodies = render_bodies(articles, request, urls) if full_content else {}
+    default_locale_id = _default_locale_id()
     return [
         FeedEntry(
+            id=article_feed_id(article, default_locale_id),
             url=urls[article.pk],
             title=article.title,
             summary=article.standfirst,
             published=_whole_seconds(article.publication_date),
-            updated=_whole_seconds(
-                max(article.publication_date, article.last_published_at or article.publication_date)
-            ),
+            # The article page's article:modified_time.
+            updated=_whole_seconds(article_modified_time(article)),
             authors=[
                 FeedAuthor(
                     name=author.name, url=absolute_url(request, author.url, root_url=root_url)
@@ -83,6 +87,16 @@ def feed_entries(articles, request, *, root_url, full_content):
         )
         for article in articles
     ]
+
+
+def _default_locale_id():
+    """Only asked (one query) when translations are on; see .identity."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None
+    return Locale.get_default().pk
 
 
 def _whole_seconds(value):
@@ -156,7 +170,7 @@ def render_bodies(articles, request, urls):
         for article, start, end in spans:
             context = {"page": article, "self": article, "request": request}
             html = "\n".join(str(child.render(context=context)) for child in children[start:end])
-            bodies[article.pk] = absolutize_urls(html, urls[article.pk])
+            bodies[article.pk] = collapse_whitespace(absolutize_urls(html, urls[article.pk]))
     return bodies
 
 

@@ -79,7 +79,8 @@ class ArticleFeed(Feed):
 
     def items(self, scope):
         full_content = settings.BYLINE_FEED_FULL_CONTENT
-        articles = scope.articles.for_listing().prefetch_related("tags")
+        # The locale names a translation in its feed id (.identity); a join, no query.
+        articles = scope.articles.for_listing().select_related("locale").prefetch_related("tags")
         if not full_content:
             articles = articles.defer_streamfields()
         articles = list(articles[: settings.BYLINE_FEED_ITEMS])
@@ -101,10 +102,12 @@ class ArticleFeed(Feed):
         return entry.url
 
     def item_guid(self, entry):
-        return entry.url
+        # Atom <id>, RSS <guid> and JSON Feed "id": a tag: URI that outlives the
+        # article's address (see .identity), so not a permalink.
+        return entry.id
 
     def item_guid_is_permalink(self, entry):
-        return True
+        return False
 
     def item_pubdate(self, entry):
         return entry.published

@@ -20,6 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.api.fields import ModelAPIFields
+from cms.headless.preview import HeadlessPreviewMixin
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import visible
 
@@ -94,16 +95,24 @@ def attach_sections(articles):
     return articles
 
 
-class NewsIndexPage(PublicAddressPageMixin, SocialImageMixin, Page):
+class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin, Page):
     """A section of the paper (Politics, Science, ...): lists its articles."""
 
     introduction = models.TextField(blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
-    promote_panels = SocialImageMixin.promote_panels
+    # Sections keep Wagtail's "Show in menus" box: it decides the site's menu.
+    promote_panels = SocialImageMixin.promote_panels + [
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading="For site menus"),
+    ]
     edit_handler = seo_edit_handler(content_panels, promote_panels)
     search_fields = Page.search_fields + [index.SearchField("introduction")]
-    api_fields = ["introduction"]
+    # Introduction, publication dates and SEO metadata; see news/api/fields.py.
+    api_fields = ModelAPIFields("news.api.fields.section_api_fields")
+    # The masthead menu and the API's site navigation list the sections that
+    # show in menus (news.navigation); a new section does unless its editor
+    # unticks "Show in menus".
+    show_in_menus_default = True
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.ArticlePage"]
@@ -138,7 +147,7 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class ArticlePage(PublicAddressPageMixin, SocialImageMixin, Page):
+class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin, Page):
     standfirst = models.TextField(
         max_length=400, help_text="One or two sentences under the headline that sum up the story."
     )
@@ -180,6 +189,8 @@ class ArticlePage(PublicAddressPageMixin, SocialImageMixin, Page):
 
     # Core fields plus those enabled plugins add; see news/api/fields.py.
     api_fields = ModelAPIFields("news.api.fields.article_api_fields")
+    # Previews: a draft's bylines and tags are in its revision (cms/api/preview.py).
+    api_draft_prefetch = "news.api.drafts.prefetch_article_draft"
 
     content_panels = Page.content_panels + [
         FieldPanel("standfirst"),
@@ -308,7 +319,12 @@ class ArticlePage(PublicAddressPageMixin, SocialImageMixin, Page):
 
     @cached_property
     def tag_list(self):
-        return list(self.tags.order_by("name"))
+        """Tags by name, as the API and the feeds list them.
+
+        Sorted here rather than in SQL so that tags a listing prefetched
+        (news.api.fields.prefetch_tags) cost no query per article.
+        """
+        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
 
     @property
     def publication_display(self):

@@ -3,6 +3,7 @@
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from authors.api.v2 import AuthorsAPIViewSet
+from home.api.v2 import SiteAPIViewSet
 from news.api.v2 import (
     ArticlePagesAPIViewSet,
     ArticlesAPIViewSet,
@@ -10,6 +11,7 @@ from news.api.v2 import (
     TagsAPIViewSet,
 )
 
+from .preview import PagePreviewAPIViewSet
 from .views import PublicDocumentsAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi_v2")
@@ -20,3 +22,6 @@ api_router.register_endpoint("images", PublicImagesAPIViewSet)
 api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
 api_router.register_endpoint("authors", AuthorsAPIViewSet)
 api_router.register_endpoint("tags", TagsAPIViewSet)
+# Drafts for headless frontends, by preview token (cms/api/preview.py).
+api_router.register_endpoint("preview", PagePreviewAPIViewSet)
+api_router.register_endpoint("site", SiteAPIViewSet)

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from taggit.managers import TaggableManager
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.serializers import PageHtmlUrlField, PageParentField, PageSerializer
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 
@@ -111,6 +111,14 @@ class SafeFieldsFilter(FieldsFilter):
 
 def _check_filter_value(field, name, value):
     if isinstance(field, TaggableManager):
+        return
+    if isinstance(field, models.BooleanField):
+        # Wagtail's filter reads true/false/1/0 (?show_in_menus=true), which
+        # Django's to_python() would refuse.
+        try:
+            parse_boolean(value)
+        except ValueError:
+            raise InvalidParameter(name, f"{value!r} is not true, false, 1 or 0") from None
         return
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     try:

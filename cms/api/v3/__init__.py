@@ -2,8 +2,10 @@
 
 ``api`` mounts Wagtail's routers for documents, redirects, snippets, sites,
 locales, schemas and ``whoami`` unchanged, and Byline's routers for pages,
-articles, images, authors and tags (see ``api.py`` for why it is Byline's own
-API object). The OpenAPI 3.1 document is at /api/v3/openapi.json.
+articles, images, authors, tags and site data (see ``api.py`` for why it is
+Byline's own API object). The OpenAPI 3.1 document is at /api/v3/openapi.json.
+Plugins' routers (hook ``register_api_v3_routers``) are added when the URLs are
+first built, after every router below: add core routers here, at import.
 """
 
 from wagtail.api.v3.routers.schema import router as schema_router
@@ -15,10 +17,12 @@ from wagtail.locales.api.v3.router import router as locales_router
 from wagtail.snippets.api.v3.router import router as snippets_router
 
 from authors.api.v3 import router as authors_router
+from home.api.v3 import router as site_router
 from news.api.v3 import articles_router, images_router, tags_router
 
 from .api import build_api
 from .pages import router as pages_router
+from .preview import router as preview_router
 
 api = build_api(
     title="Byline content API",
@@ -31,6 +35,9 @@ api.add_router("/articles/", articles_router)
 api.add_router("/images/", images_router)
 api.add_router("/authors/", authors_router)
 api.add_router("/tags/", tags_router)
+# Drafts for headless frontends, by preview token (cms/api/preview.py).
+api.add_router("/preview/", preview_router)
+api.add_router("/site/", site_router)
 api.add_router("/documents/", documents_router)
 api.add_router("/redirects/", redirects_router)
 api.add_router("/snippets/", snippets_router)

@@ -3,7 +3,7 @@
 Wagtail 8 ships one module-level ``NinjaAPI`` that its apps fill with routers.
 Byline mounts its own, built from the same router templates (django-ninja
 routers can be mounted on several APIs) plus its public routers, because it
-needs three things Wagtail's object does not offer a hook for:
+needs things Wagtail's object does not offer a hook for:
 
 - a valid OpenAPI 3.1 document: Wagtail's ``AllowAnonymous`` auth becomes an
   ``http`` security scheme without a ``scheme``, which validators reject. Here
@@ -15,7 +15,10 @@ needs three things Wagtail's object does not offer a hook for:
 - 400 naming ``search`` for words the full-text engine cannot parse (an
   unbalanced quote was a 500 on SQLite);
 - 400 for write bodies that are JSON but not an object (a JSON array was a
-  500 on some write endpoints).
+  500 on some write endpoints);
+- a document clients can be generated from (``openapi.py``): error responses,
+  redirects, ``servers``, discriminators, required fields and bounds;
+- routers from plugins (``register_api_v3_routers``), in the same document.
 """
 
 import json
@@ -24,14 +27,14 @@ from functools import wraps
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError as NinjaValidationError
-from wagtail.api.v3.auth import AllowAnonymous
 from wagtail.api.v3.errors import problem_response, register_exception_handlers
 
 from cms.api.params import SEARCH_NOT_UNDERSTOOD, InvalidParameter, check_query_string
 
-ANONYMOUS_SCHEME = AllowAnonymous.__name__
+from .openapi import ANONYMOUS_SCHEME, ContractSchema
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -82,8 +85,35 @@ def check_request(run):
 
 
 class BylineAPI(NinjaAPI):
+    """Byline's API object: plugin routers, and a document that is a full contract."""
+
+    _plugin_routers_added = False
+
+    def add_plugin_routers(self):
+        """Mount the routers of ``register_api_v3_routers`` (once, before the URLs are built).
+
+        Done on first use of ``urls`` or the document rather than at import, so
+        every core router is in place first and the registry can refuse a
+        plugin prefix the core uses.
+        """
+        if self._plugin_routers_added:
+            return
+        self._plugin_routers_added = True
+        from cms.plugins.registries import api_v3_routers
+
+        api_v3_routers.mount(self)
+
+    @property
+    def urls(self):
+        self.add_plugin_routers()
+        return super().urls
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        self.add_plugin_routers()
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        # Error responses, servers, discriminators, required fields: see openapi.py.
+        schema = ContractSchema(self, path_prefix)
         schemes = schema.get("components", {}).get("securitySchemes", {})
         schemes.pop(ANONYMOUS_SCHEME, None)
         if not schemes:
@@ -124,6 +154,9 @@ def build_api(**kwargs) -> BylineAPI:
         docs_decorator=_gate_docs,
         openapi_url="/openapi.json",
         docs_url="/docs/",
+        # Swagger UI from this site's static files ("ninja" in INSTALLED_APPS), and
+        # no badge fetched from validator.swagger.io: the page works offline.
+        docs=Swagger(settings={"validatorUrl": None}),
         **kwargs,
     )
     register_exception_handlers(api)

@@ -30,6 +30,7 @@ from wagtail.models import Page
 
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
+from cms.api.problems import Problem
 from cms.api.visibility import searchable_public_pages
 from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
@@ -39,6 +40,10 @@ from .schemas import json_response
 router = Router(tags=["pages"])
 PUBLIC_READ = [BearerTokenAuth(), AllowAnonymous()]
 PageDetailSchema = wagtail_pages.PageDetailSchema
+VERSION = (
+    "`draft`: the latest revision, for requests with a token. Without a token the live "
+    "version is served (Wagtail's rule), never a draft."
+)
 
 
 def readable_pages(request, model=Page):
@@ -105,7 +110,8 @@ def list_pages(
 
 @router.get(
     "/find/",
-    response=PageDetailSchema,
+    # Always a redirect to the page's detail, or a 404 (the document gives Location).
+    response={302: None, 404: Problem},
     url_name="find_page",
     summary="Find page",
     operation_id="pages_find",
@@ -116,7 +122,7 @@ def find_page(
     id: int | None = Query(None, ge=1, le=MAX_INTEGER),  # noqa: A002 - Wagtail's name
     html_path: str | None = None,
     site: str | None = None,
-    version: Literal["live", "draft"] | None = Query("live"),
+    version: Literal["live", "draft"] | None = Query("live", description=VERSION),
 ):
     page = None
     if html_path:
@@ -153,7 +159,7 @@ def find_page(
 def get_page(
     request,
     page_id: int = Path(..., ge=1, le=MAX_INTEGER),
-    version: Literal["live", "draft"] | None = Query("live"),
+    version: Literal["live", "draft"] | None = Query("live", description=VERSION),
     rich_text_format: RichTextOutputFormat | None = Query(None),
 ):
     page = get_object_or_404(readable_pages(request), pk=page_id)

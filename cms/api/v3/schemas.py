@@ -1,7 +1,7 @@
 """Building v3 schemas and listings from API field specs."""
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,6 +26,10 @@ class ListingParams(Schema):
     offset: int = Field(0, ge=0, le=MAX_INTEGER)
 
 
+#: ``order`` of the author and tag listings: one field, ``-`` for descending.
+NameOrder = Literal["name", "-name", "slug", "-slug", "id", "-id"]
+
+
 class SearchParams(ListingParams):
     search: str | None = Field(None, min_length=1, description="Words to look for.")
 
@@ -33,8 +37,14 @@ class SearchParams(ListingParams):
 class PublicMetaSchema(BaseMetaSchema):
     """``meta`` of an author or a tag: its API address and its articles' listing."""
 
-    detail_url: str | None = None
-    articles_url: str | None = None
+    # Always resolved (see the subclasses), so neither is nullable in the contract.
+    detail_url: str = ""
+    articles_url: str = ""
+
+
+#: Read schemas Byline builds from models (``schema_for``), by name: the
+#: OpenAPI document reads each property's nullability from its model field.
+MODEL_SCHEMAS = {}
 
 
 def reject_unknown_parameters(request, *schemas):
@@ -52,6 +62,7 @@ def schema_for(model, fields, *, name: str, base: type[Schema]) -> type[Schema]:
     ``schema``; each computed field resolves through its own ``resolve``, as
     in API v2.
     """
+    MODEL_SCHEMAS[name] = model  # for the OpenAPI document's nullability (openapi.py)
     plain = [getattr(field, "name", field) for field in fields if not _computed(field)]
     schema = base
     if plain:

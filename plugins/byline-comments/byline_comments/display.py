@@ -1,8 +1,12 @@
 """The "article_after_body" slot: comment count, threads, and the reply form."""
 
+import time
+
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from cms import http_cache
 from news.models import ArticlePage
 
 from .forms import CommentForm
@@ -10,7 +14,7 @@ from .models import ArticleCommentOptions
 from .services import comments_open
 from .submission import settings_for
 from .threads import approved_threads, walk
-from .tokens import issue_form_token, read_posted_token
+from .tokens import PAGE_FORM_MAX_AGE, issue_form_token, read_posted_token
 
 # The view that handles a failed post puts the bound form here, so the page
 # it renders shows the reader's text and the errors.
@@ -54,6 +58,9 @@ def comment_section_context(article, request):
     posted = None
     if request is not None and request.GET.get(POSTED_PARAM):
         posted = read_posted_token(request.GET[POSTED_PARAM])
+        # "Thank you: your comment is awaiting moderation" is for the poster only.
+        http_cache.mark_private(request)
+    _date_for_http_caching(request, article, form, options, openness, threads)
 
     return {
         "article": article,
@@ -69,6 +76,36 @@ def comment_section_context(article, request):
         "posted_status": posted[1] if posted else None,
         "posted_comment_id": posted[0] if posted else None,
     }
+
+
+# A page revalidated (304) keeps the token it was first sent with, so its ETag
+# changes every half token lifetime: a kept page never holds an expired form.
+TOKEN_EPOCH_SECONDS = PAGE_FORM_MAX_AGE // 2
+
+
+def _date_for_http_caching(request, article, form, options, openness, threads):
+    """What HTTP caching needs to know about the discussion on the article page.
+
+    The form token is signed afresh on every render (its time is the start of the
+    minimum fill time), so the ETag hashes a stand-in that changes every half
+    token lifetime instead. Last-Modified counts the last change to the
+    discussion (`ArticleCommentOptions.changed_at`, dated by every comment saved
+    or deleted), the newest comment shown, and the moment comments closed by age.
+    """
+    if request is None:
+        return
+    epoch = int(time.time() // TOKEN_EPOCH_SECONDS)
+    http_cache.note_volatile(
+        request, form["form_token"].value(), f"form-token:{article.pk}:{epoch}"
+    )
+    newest = max((comment.created_at for comment in walk(threads)), default=None)
+    closed_by_age = openness.reason == "expired" and openness.closes_at <= timezone.now()
+    http_cache.note_last_modified(
+        request,
+        options.changed_at if options is not None else None,
+        newest,
+        openness.closes_at if closed_by_age else None,
+    )
 
 
 def render_comments_slot(context):

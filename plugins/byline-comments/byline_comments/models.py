@@ -203,6 +203,19 @@ class ArticleCommentOptions(models.Model):
             f"Comments on article {self.article_id}: {'closed' if self.comments_closed else 'open'}"
         )
 
+    @classmethod
+    def touch(cls, article_id, *, create=True):
+        """Date `changed_at` now: the article's discussion changed for readers.
+
+        The article page's Last-Modified (HTTP caching) reads it from the row
+        the page loads anyway, so a comment published, removed or edited dates
+        its page anew at no cost to readers. No row is made for an article
+        being deleted (`create=False`).
+        """
+        updated = cls.objects.filter(article_id=article_id).update(changed_at=timezone.now())
+        if not updated and create:
+            cls.objects.get_or_create(article_id=article_id)
+
 
 def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -7,6 +7,8 @@ Values are read on every use, so `override_settings` works in tests.
 
 from django.conf import settings
 
+from cms.outbound import ADDRESS_KINDS, Limits
+
 DEFAULTS = {
     # Which kinds of address verification and sending may connect to:
     # "global" (the public internet) and/or "loopback" (this machine, for
@@ -40,12 +42,13 @@ DEFAULTS = {
     "BYLINE_MENTIONS_USER_AGENT": "Byline-Mentions/1.0 (Pingback and Webmention)",
 }
 
-ADDRESS_KINDS = frozenset({"global", "loopback"})
+__all__ = ["ADDRESS_KINDS", "DEFAULTS", "fetch_limits", "get"]
 
 
 def get(name):
     return getattr(settings, name, DEFAULTS[name])
 
 
-def allowed_address_kinds():
-    return frozenset(get("BYLINE_MENTIONS_ALLOWED_ADDRESSES"))
+def fetch_limits():
+    """The limits of every fetch this plugin makes (cms.outbound), from the settings above."""
+    return Limits.from_settings("BYLINE_MENTIONS", DEFAULTS)

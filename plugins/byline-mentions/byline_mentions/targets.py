@@ -4,13 +4,17 @@ Targets are resolved from the database alone (no request to ourselves): the
 URL's host must be one of our sites' host names, the public address
 (BYLINE_BASE_URL, where article URLs point) or a host this server answers for
 (ALLOWED_HOSTS), the last two served by the default site; its path must be a
-live, public article's path on that site.
+live, public article's path on that site, or an old path that Wagtail's
+redirects (wagtail.contrib.redirects) send to such an article. Changing an
+article's slug or section leaves such a redirect behind, and pages that linked
+to the old address keep linking there: their mentions still reach the article.
 """
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.http.request import validate_host
+from django.utils.encoding import uri_to_iri
 from wagtail.models import Site
 
 from cms.public_address import public_origin
@@ -39,8 +43,13 @@ def site_for_host(hostname, port):
     return None
 
 
-def resolve_article(url):
-    """The ArticlePage that `url` addresses if readers may see it now, or None."""
+def resolve_article(url, *, follow_redirects=True):
+    """The ArticlePage that `url` addresses if readers may see it now, or None.
+
+    An address the site redirects (an article's old slug or section) means
+    the article it redirects to, one redirect deep, as a reader following it
+    would see it.
+    """
     from news.models import ArticlePage
 
     try:
@@ -57,7 +66,38 @@ def resolve_article(url):
     if path and not path.endswith("/"):
         path += "/"
     url_path = site.root_page.url_path + path
-    return ArticlePage.objects.visible().filter(url_path=url_path).first()
+    article = ArticlePage.objects.visible().filter(url_path=url_path).first()
+    if article is None and follow_redirects:
+        article = _redirected_article(url, parts, site)
+    return article
+
+
+def _redirected_article(url, parts, site):
+    """The article a Wagtail redirect of this URL's path leads to, as the redirects
+    middleware would find it (with the query string, then without; a
+    site-specific redirect before one for every site), or None."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    from news.models import ArticlePage
+
+    full_path = parts.path + (f"?{parts.query}" if parts.query else "")
+    candidates = []
+    for path in (full_path, parts.path or "/"):
+        normalised = Redirect.normalise_path(path, decode_unicode=False)
+        candidates += [uri_to_iri(normalised), normalised]
+    candidates = [path for path in dict.fromkeys(candidates) if "\0" not in path]
+    redirects = Redirect.get_for_site(site).filter(old_path__in=candidates)
+    found = sorted(redirects, key=lambda r: (candidates.index(r.old_path), r.site_id is None))
+    if not found:
+        return None
+    redirect = found[0]
+    if redirect.redirect_page_id:
+        return ArticlePage.objects.visible().filter(pk=redirect.redirect_page_id).first()
+    if redirect.redirect_link:
+        # A redirect an editor typed as an address: resolved like the target
+        # itself (our hosts only, no fetch), but not followed any further.
+        return resolve_article(urljoin(url, redirect.redirect_link), follow_redirects=False)
+    return None
 
 
 def refusal(article, protocol):

@@ -4,27 +4,29 @@
   threaded, paginated by thread: ``{"count", "comment_count", "items"}``
 - ``GET  /api/v3/comments/form-token/?article=<id>``: a signed form token
 - ``POST /api/v3/comments/``: a comment as JSON (see api.common)
-- ``GET  /api/v3/comments/openapi.json``: this API's OpenAPI document
 
-Errors are ``application/problem+json`` (RFC 7807), as in Wagtail's v3 API.
-The plugin serves its own NinjaAPI instance: the interface has no way yet to
-add a router to the core's v3 API.
+The router joins the core's v3 API through ``register_api_v3_routers``, so
+its operations are in the one OpenAPI document (``/api/v3/openapi.json``;
+the plugin's own old document address redirects there) and share the core's
+error handling: errors are ``application/problem+json`` (RFC 9457), and bad
+query parameters are answered 400 naming them.
 """
 
-from django.http import HttpResponse, JsonResponse
-from ninja import NinjaAPI, Schema
-from ninja.errors import ValidationError as NinjaValidationError
+import datetime
+from typing import Literal
 
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from cms.plugins import Problem
+
+from ..forms import MAX_ID
+from ..models import CommentKind
 from . import common
 
-api = NinjaAPI(
-    title="Byline reader comments",
-    version="3.0.0",
-    description="Approved reader comments of an article, and posting a comment.",
-    urls_namespace="byline_comments_v3",
-    openapi_url="/openapi.json",
-    docs_url=None,
-)
+router = Router(tags=["comments"])
 
 
 def problem(status, detail, errors=None, headers=None):
@@ -45,15 +47,6 @@ def problem(status, detail, errors=None, headers=None):
     return response
 
 
-@api.exception_handler(NinjaValidationError)
-def validation_error(request, exc):
-    errors = {}
-    for error in exc.errors:
-        name = ".".join(str(part) for part in error.get("loc", [])[1:]) or "request"
-        errors.setdefault(name, []).append(str(error.get("msg", "invalid")))
-    return problem(400, "invalid parameters: " + ", ".join(sorted(errors)), errors)
-
-
 class AuthorOut(Schema):
     name: str
     url: str | None
@@ -67,11 +60,11 @@ class SourceOut(Schema):
 class CommentOut(Schema):
     id: int
     parent: int | None
-    kind: str
+    kind: Literal[tuple(CommentKind.values)]
     author: AuthorOut
     body: str
     body_html: str
-    created_at: str
+    created_at: datetime.datetime
     by_editor: bool
     source: SourceOut | None
     replies: list["CommentOut"]
@@ -107,9 +100,9 @@ class CommentIn(Schema):
 
 
 class PostedOut(Schema):
-    status: str
+    status: Literal["pending", "approved"]
     message: str
-    comment: CommentOut | None
+    comment: CommentOut | None = Field(..., description="The comment, once it is published.")
 
 
 def _json(body, status=200, headers=None):
@@ -119,8 +112,21 @@ def _json(body, status=200, headers=None):
     return response
 
 
-@api.get("/", response=CommentListOut, summary="Approved comments of an article")
-def list_comments(request, article: int, limit: int = common.DEFAULT_LIMIT, offset: int = 0):
+# The article id is checked here (400 naming it); limit and offset by common.py, in
+# the same words for v2 and v3, and the core's OpenAPI document gives their bounds.
+ARTICLE = Query(..., ge=1, le=MAX_ID, description="The article's id.")
+
+
+@router.get(
+    "/",
+    response=CommentListOut,
+    summary="Approved comments of an article",
+    operation_id="comments_list",
+    url_name="comments_list",
+)
+def list_comments(
+    request, article: int = ARTICLE, limit: int = common.DEFAULT_LIMIT, offset: int = 0
+):
     try:
         items, threads, count, _article = common.list_comments(request)
     except common.ApiError as exc:
@@ -131,8 +137,15 @@ def list_comments(request, article: int, limit: int = common.DEFAULT_LIMIT, offs
     )
 
 
-@api.get("/form-token/", response=FormTokenOut, summary="A form token for posting a comment")
-def form_token(request, article: int):
+@router.get(
+    "/form-token/",
+    response={200: FormTokenOut, 403: Problem},
+    summary="A form token for posting a comment",
+    operation_id="comments_form_token",
+    url_name="comments_form_token",
+    openapi_extra={"responses": {403: {"description": "The Origin may not post comments."}}},
+)
+def form_token(request, article: int = ARTICLE):
     try:
         body, origin = common.issue_token(request)
     except common.ApiError as exc:
@@ -142,15 +155,20 @@ def form_token(request, article: int):
     return _json(body, headers=headers)
 
 
-@api.post(
+@router.post(
     "/",
-    response={201: PostedOut},
+    response={201: PostedOut, 403: Problem},
     summary="Post a comment",
+    operation_id="comments_create",
+    url_name="comments_create",
     openapi_extra={
+        "responses": {
+            403: {"description": "The Origin may not post, or comments are closed on the article."}
+        },
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": CommentIn.model_json_schema()}},
-        }
+        },
     },
 )
 def post_comment(request):
@@ -163,7 +181,7 @@ def post_comment(request):
     return _json(body, status=status, headers=common.cors_headers(origin))
 
 
-@api.api_operation(["OPTIONS"], "/", include_in_schema=False)
+@router.api_operation(["OPTIONS"], "/", include_in_schema=False, url_name="comments_preflight")
 def preflight(request):
     response = HttpResponse(status=204)
     for name, value in common.preflight_headers(request).items():
@@ -171,6 +189,14 @@ def preflight(request):
     return response
 
 
-@api.api_operation(["OPTIONS"], "/form-token/", include_in_schema=False)
+@router.api_operation(
+    ["OPTIONS"], "/form-token/", include_in_schema=False, url_name="comments_token_preflight"
+)
 def preflight_token(request):
     return preflight(request)
+
+
+@router.get("/openapi.json", include_in_schema=False, url_name="comments_openapi")
+def old_openapi_document(request):
+    """The plugin's own document is gone: its routes are in the core's."""
+    return redirect(reverse("wagtailapi_v3:openapi-json"), permanent=True)
