@@ -8,8 +8,9 @@ from wagtail.fields import StreamField
 class ArticleBodyField(StreamField):
     """A StreamField whose block list is assembled when first used.
 
-    Core blocks come from `news.blocks`; plugins add theirs through the
-    `article body blocks` extension point. The block list is left out of
+    Core blocks (`news.blocks`, registered in news/wagtail_hooks.py) and
+    plugins' blocks come through the `register_article_body_blocks`
+    extension point. The block list is left out of
     `deconstruct()`, so turning a plugin on or off never changes migration
     state of the project's own apps.
     """
@@ -29,6 +30,15 @@ class ArticleBodyField(StreamField):
     def deconstruct(self):
         name, path, _args, kwargs = models.Field.deconstruct(self)
         return name, "news.fields.ArticleBodyField", [], kwargs
+
+
+def refresh_article_body():
+    """Rebuild the body's block list after the registry changed (used by tests)."""
+    from .models import ArticlePage
+
+    field = ArticlePage._meta.get_field("body")
+    field.__dict__.pop("stream_block", None)
+    return field.stream_block
 
 
 class HttpsURLField(models.URLField):

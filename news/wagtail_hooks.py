@@ -9,6 +9,16 @@ from .rich_text import PreloadedDocumentLinkHandler, PreloadedPageLinkHandler
 # order=1: after Wagtail's core hooks, which register the stock handlers for
 # the same link types; these subclasses replace them and behave identically
 # unless a view asks for batched loading (see news.rich_text).
+@hooks.register("register_article_body_blocks", order=-100)
+def register_core_body_blocks(registry):
+    # Through the same extension point as plugins' blocks, first (order 0), so
+    # the plugin framework needs to know nothing of the news app.
+    from .blocks import CORE_BODY_BLOCKS
+
+    for name, block in CORE_BODY_BLOCKS:
+        registry.register(name, block, order=0)
+
+
 @hooks.register("register_rich_text_features", order=1)
 def register_batched_link_handlers(features):
     features.register_link_type(PreloadedPageLinkHandler)

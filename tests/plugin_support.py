@@ -4,9 +4,9 @@ import contextlib
 
 from wagtail import hooks
 
-from cms.plugins.body_blocks import refresh_article_body
 from cms.plugins.registries import reset_registries
 from cms.plugins.state import owner_name
+from news.fields import refresh_article_body
 
 
 def reload_extension_points():

@@ -64,7 +64,7 @@ def test_body_block_from_a_hook_is_part_of_the_article_body(client):
     ("name", "block", "message"),
     [
         ("Bad Name", CalloutBlock(), "lower-case letters"),
-        ("paragraph", CalloutBlock(), "reserved by the core"),
+        ("paragraph", CalloutBlock(), "already registered by 'core'"),
         ("unavailable_block", CalloutBlock(), "reserved by the core"),
         ("callout", CalloutBlock, "must be a wagtail Block instance"),
         ("callout", "not a block", "must be a wagtail Block instance"),

@@ -114,18 +114,11 @@ class ArticleBodyStreamBlock(StreamBlock):
 
 
 def article_body_block():
-    """The StreamBlock used by ArticlePage.body: core blocks, then plugin blocks."""
-    from news.blocks import CORE_BODY_BLOCKS
+    """The article body's StreamBlock: every registered block, then the placeholder.
 
+    The news app registers the core blocks through the same extension point
+    as plugins (order 0, so they come first).
+    """
     return ArticleBodyStreamBlock(
-        list(CORE_BODY_BLOCKS) + article_body_blocks.blocks() + [(UNAVAILABLE, UnavailableBlock())]
+        article_body_blocks.blocks() + [(UNAVAILABLE, UnavailableBlock())]
     )
-
-
-def refresh_article_body():
-    """Rebuild the body's block list after the registry changed (used by tests)."""
-    from news.models import ArticlePage
-
-    field = ArticlePage._meta.get_field("body")
-    field.__dict__.pop("stream_block", None)
-    return field.stream_block

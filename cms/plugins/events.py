@@ -55,4 +55,3 @@ def _deliver(event, kwargs):
             listener(**kwargs)
         except Exception:
             logger.exception("Plugin %r failed while handling %r", owner_name(listener), event)
-

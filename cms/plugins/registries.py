@@ -114,7 +114,8 @@ class ArticleBodyBlockRegistry(Registry):
             registry.register("timeline", TimelineBlock())
 
     `name` is the block type stored in the body JSON (lower case, no leading
-    underscore, not a core block's name); `block` is a block *instance*.
+    underscore, not a name already taken: the news app registers the core
+    blocks here first, with order 0); `block` is a block *instance*.
     The block's template gives its HTML and `get_api_representation` its
     JSON. Turning the plugin off later keeps stored blocks of its types: they
     render as nothing, are left out of the API, and survive an admin edit.
@@ -124,13 +125,11 @@ class ArticleBodyBlockRegistry(Registry):
     reserved_names = frozenset({"unavailable_block"})
 
     def register(self, name, block, *, order=DEFAULT_ORDER):
-        from news.blocks import CORE_BODY_BLOCKS
-
         if not isinstance(name, str) or not BLOCK_NAME.match(name):
             raise PluginRegistrationError(
                 f"block name {name!r} must be lower-case letters, digits and underscores"
             )
-        if name in self.reserved_names or name in dict(CORE_BODY_BLOCKS):
+        if name in self.reserved_names:
             raise PluginRegistrationError(f"block name {name!r} is reserved by the core")
         if not isinstance(block, Block):
             raise PluginRegistrationError(
