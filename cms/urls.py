@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/v3/", api_v3.urls),
     path("tags/<str:slug>/", news_views.tag_detail, name="tag_detail"),
     path("authors/", author_views.author_list, name="author_list"),
-    path("authors/<str:slug>/", author_views.author_detail, name="author_detail"),
+    path("authors/<str:slug>/", news_views.author_archive, name="author_detail"),
     # Feeds: /feed/, /sections|authors|tags/<slug>/feed/, each also at feed/atom/ and feed/json/.
     path("", include("news.feeds.urls")),
     path("sitemap.xml", news_sitemaps.sitemap_index, name="sitemap"),

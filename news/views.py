@@ -1,4 +1,4 @@
-"""Reader views that are not Wagtail pages: tag listings and search."""
+"""Reader views that are not Wagtail pages: tag and author archives, and search."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -30,6 +30,30 @@ def tag_detail(request, slug):
             "articles": articles,
             "page_title": f"Articles tagged “{tag.name}”",
             "seo": seo.tag_metadata(tag, request, articles),
+        },
+    )
+
+
+def author_archive(request, slug):
+    """An author's page: who they are, then their articles (the archive lives with the articles)."""
+    from authors.models import Author
+
+    author = get_object_or_404(
+        Author.objects.select_related("portrait").prefetch_related("portrait__renditions"),
+        slug=slug,
+    )
+    articles = paginate(
+        request, ArticlePage.objects.filter(article_authors__author=author).for_listing()
+    )
+    attach_sections(articles.object_list)
+    return render(
+        request,
+        "news/author_page.html",
+        {
+            "author": author,
+            "articles": articles,
+            "page_title": author.name,
+            "seo": seo.author_metadata(author, request, articles),
         },
     )
 
