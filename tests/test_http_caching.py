@@ -521,11 +521,10 @@ def test_cache_ages_come_from_the_environment():
 # Feed readers ------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+# Transactional, so the live server's thread sees the content; serialized_rollback
+# gives the next tests back the pages and site the migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_feed_readers_get_304_with_their_etag_or_date(live_server):
-    # transactional: the live server's thread must see the content.
-    from django.contrib.auth import get_user_model  # noqa: F401 - apps are loaded
-
     section = make_section("World", slug="world")
     make_article(section, title="Harbour reopens after the storm")
     url = live_server.url + "/feed/atom/"
