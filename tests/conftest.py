@@ -1,5 +1,8 @@
 import pytest
 
+# Shared fixtures: headless Chromium (`browser`).
+pytest_plugins = ["tests.browser_support"]
+
 
 @pytest.fixture(autouse=True)
 def _media_and_caches(settings, tmp_path):

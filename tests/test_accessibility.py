@@ -7,7 +7,6 @@ package) on Java, offline.
 """
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import datetime
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.browser_support import missing
 from tests.factories import (
     body_with_every_block,
     make_article,
@@ -25,15 +25,6 @@ from tests.factories import (
     make_section,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BLOCKING_IMPACTS = {"serious", "critical"}
 PUBLISHED = datetime(2024, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
@@ -90,13 +81,6 @@ def newsroom():
     )
 
 
-def missing(reason):
-    """Skip on a developer's machine without the tool; fail in CI, where it must be."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 # HTML validity ------------------------------------------------------------------
 
 
@@ -148,35 +132,6 @@ def test_reader_pages_are_valid_html(client, tmp_path):
 
 
 # axe-core in Chromium -------------------------------------------------------------
-
-
-@pytest.fixture
-def browser(live_server):
-    """Headless Chromium driven by Playwright's sync API.
-
-    Started after the test database and live server are set up, and stopped
-    before they are torn down: Playwright runs an event loop in this thread,
-    and inside it Django hands out a different connection object, which would
-    skip the transactional test's serialized rollback.
-    """
-    if not os.path.exists(CHROMIUM):
-        missing(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright import sync_api
-    except ImportError:
-        missing("needs Playwright (pip install -r requirements-test.txt)")
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # database calls are still synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def only_local_requests(live_server_url):

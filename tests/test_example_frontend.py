@@ -9,7 +9,6 @@ a token the way Wagtail's preview panel does.
 
 import functools
 import http.server
-import os
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +29,6 @@ from tests.factories import (
     make_image,
     make_section,
 )
-from tests.test_accessibility import CHROMIUM, CHROMIUM_ARGS, missing
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "docs" / "example-frontend"
 PUBLISHED = datetime(2024, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -58,27 +56,6 @@ def frontend_url():
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def browser(live_server):
-    """Headless Chromium (as in tests/test_accessibility.py), after the live server is up."""
-    if not os.path.exists(CHROMIUM):
-        missing(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright import sync_api
-    except ImportError:
-        missing("needs Playwright (pip install -r requirements-test.txt)")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

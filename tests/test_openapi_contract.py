@@ -21,7 +21,6 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from tests.api_support import build_story, token_for
 from tests.comment_support import aged_token, make_comment, relaxed_settings
 from tests.factories import home_page
-from tests.test_accessibility import browser  # noqa: F401 - Chromium, as the a11y tests start it
 
 pytestmark = pytest.mark.django_db
 

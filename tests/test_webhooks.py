@@ -32,7 +32,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook, WebhookVerificationError
 from wagtail.models import ModelLogEntry
 
@@ -40,10 +39,13 @@ from cms.plugins import discovered_plugins
 from cms.runtime import clock
 from tests.comment_support import make_comment
 from tests.factories import make_article, make_section
+from tests.mentions_support import _other_site_server
 from tests.runtime_support import run_worker, task_results
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["_other_site_server"]  # the loopback receiver, shared with the mention tests
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_EVENTS = list(EventType.values)
@@ -52,22 +54,12 @@ ALL_EVENTS = list(EventType.values)
 # The receiver ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def _receiver_server():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
-
-
 @pytest.fixture
-def receiver(_receiver_server):
+def receiver(_other_site_server):
     """A webhook receiver answering 200 on /hook unless a test says otherwise."""
-    _receiver_server.clear()
-    yield _receiver_server
-    _receiver_server.clear()
+    _other_site_server.clear()
+    yield _other_site_server
+    _other_site_server.clear()
 
 
 def accept(receiver, path="/hook", status=200, body="ok"):
