@@ -287,8 +287,11 @@ def test_the_admin_preview_panel_shows_the_frontend(browser, live_server, fronte
         page.wait_for_url(f"{live_server.url}/admin/", timeout=TIMEOUT_MS)
         page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
         page.click("[data-side-panel-toggle=preview]")
-        page.select_option("#id_preview_mode", "frontend")
         frame = page.frame_locator("#w-preview-iframe")
+        # The panel first shows the default, server-rendered mode; choosing another
+        # mode before its script is ready would be lost, so wait for that first.
+        frame.locator("h1.article__title").wait_for(timeout=TIMEOUT_MS)
+        page.select_option("#id_preview_mode", "frontend")
         headline = frame.locator("h1.headline")
         headline.wait_for(timeout=TIMEOUT_MS)
         assert headline.inner_text() == "Dredging plan approved after a night vote"
