@@ -8,7 +8,7 @@ PORT ?= 8000
 # The one public address: every absolute URL (feeds, sitemaps, API, e-mails) follows it.
 export BYLINE_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help run setup serve web worker clock test test-only format seed bench clean
+.PHONY: help run setup serve web worker clock test test-only audit format seed bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test: $(VENV)/.requirements-test ## Lint, check migrations and run the whole sui
 
 test-only: $(VENV)/.requirements-test ## Run the suite only (PYTEST_ARGS=... to pass options)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+audit: $(VENV)/.requirements-test ## Hardening checks, bounded (AUDIT_EXAMPLES=20 fuzz cases per operation), with figures
+	$(PY) tests/audit.py $(PYTEST_ARGS)
 
 format: $(VENV)/.requirements-test ## Format and fix what ruff can
 	$(PY) -m ruff format .

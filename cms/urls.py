@@ -14,6 +14,10 @@ from news import archives as news_archives
 from news import sitemaps as news_sitemaps
 from news import views as news_views
 
+# A full disk answers 507 and a locked or unreachable database 503 (with
+# Retry-After) in the client's format; other errors get the 500 page.
+handler500 = "cms.resilience.server_error_handler"
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

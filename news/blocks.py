@@ -12,6 +12,7 @@ from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import RichText
 
 from .models.images import ResponsiveImage, responsive_image
 
@@ -51,6 +52,13 @@ class ParagraphBlock(blocks.RichTextBlock):
         template = "news/blocks/paragraph.html"
         description = "Body text with links and emphasis."
         preview_value = "<p>The council voted <b>seven to two</b> to keep the library open.</p>"
+
+    def get_api_representation(self, value, context=None):
+        # Finished HTML leaves hidden pages' links out in the link handler; the
+        # other formats (db_html, markdown) need them taken out of the source.
+        from .rich_text import unlink_hidden_pages
+
+        return super().get_api_representation(RichText(unlink_hidden_pages(value.source)), context)
 
 
 class HeadingValue(blocks.StructValue):

@@ -4,7 +4,8 @@ Wagtail resolves the page and document links of one rich text value with one
 batch of queries. A view that renders many bodies at once (a full-content
 feed) would pay that once per paragraph; inside `preloaded_links()` the links
 of every body are loaded up front and each paragraph reads from that batch.
-Outside it the handlers behave exactly like Wagtail's own.
+Outside it the handlers behave like Wagtail's own, except that a page link
+resolves only to a page readers may see now (`VisiblePageLinkHandler`).
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ from contextvars import ContextVar
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.rich_text import features
 from wagtail.rich_text.pages import PageLinkHandler
+from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 # {model: {str(pk): instance or None}} while preloading is active.
 _preloaded = ContextVar("byline_preloaded_rich_text_links", default=None)
@@ -33,8 +35,58 @@ class PreloadedLinksMixin:
         return [instances.get(str(attrs.get("id"))) for attrs in attrs_list]
 
 
-class PreloadedPageLinkHandler(PreloadedLinksMixin, PageLinkHandler):
+class VisiblePageLinkHandler(PageLinkHandler):
+    """Page links, resolved only to pages readers may see now (``cms.visibility``).
+
+    A link to a draft, scheduled, expired or view-restricted page would print
+    its URL (its slug, often its headline) into a public body: on the page, in
+    feeds and in the APIs' finished HTML. Such a page is left out of the
+    batch, in the same query, so the link renders as Wagtail renders a link
+    to a deleted page: ``<a>`` without ``href``, the author's link text and
+    nothing of the hidden page.
+    """
+
+    @classmethod
+    def get_many(cls, attrs_list):
+        # PageLinkHandler.get_many's one query, narrowed in SQL to the visible
+        # pages: no query per link, and the answer every other surface gives.
+        from cms.visibility import visible
+
+        ids = [attrs.get("id") for attrs in attrs_list]
+        pages = visible(cls.get_model().objects.filter(id__in=ids)).defer_streamfields().specific()
+        by_id = {str(page.id): page for page in pages}
+        return [by_id.get(str(object_id)) for object_id in ids]
+
+
+class PreloadedPageLinkHandler(PreloadedLinksMixin, VisiblePageLinkHandler):
     pass
+
+
+def unlink_hidden_pages(source):
+    """Database HTML with each link to a page readers may not see now reduced to ``<a>``.
+
+    For the APIs' other rich text formats (``db_html``, ``markdown``, ...),
+    which do not go through the link handlers: Wagtail's Markdown export
+    looks each linked page up itself and prints its URL, drafts' included,
+    and the database formats name the hidden page's id. Visibility comes
+    from the page link handler, so inside ``preloaded_links()`` this costs
+    no query.
+    """
+    if not source:
+        return source
+    tags = [(match, extract_attrs(match.group(1))) for match in FIND_A_TAG.finditer(source)]
+    page_links = [(match, attrs) for match, attrs in tags if attrs.get("linktype") == "page"]
+    if not page_links:
+        return source
+    pages = PreloadedPageLinkHandler.get_many([attrs for _match, attrs in page_links])
+    hidden = {
+        match.start() for (match, _attrs), page in zip(page_links, pages, strict=True) if not page
+    }
+
+    def rewrite(match):
+        return "<a>" if match.start() in hidden else match.group(0)
+
+    return FIND_A_TAG.sub(rewrite, source)
 
 
 class PreloadedDocumentLinkHandler(PreloadedLinksMixin, DocumentLinkHandler):

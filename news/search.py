@@ -23,6 +23,7 @@ cut to words and "quoted phrases" first, so quotes, brackets, `*`, `NEAR`,
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -286,7 +287,12 @@ class RankedArticles(LazyResults):
 
     def _ranked_ids(self, offset, limit):
         entries, fts = _fts_tables()
-        scope_sql, scope_params = self._articles.order_by().values("pk").query.sql_with_params()
+        try:
+            scope_sql, scope_params = self._articles.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            # A scope that can hold nothing (``.none()``: no Site serves the
+            # request's host) compiles to no SQL at all; it matches nothing.
+            return []
         sql = (
             f"SELECT CAST({entries}.object_id AS INTEGER) AS article_id FROM {fts} "
             f"CROSS JOIN {entries} ON {entries}.id = {fts}.rowid "

@@ -1,7 +1,7 @@
 import pytest
 
-# Shared fixtures: headless Chromium (`browser`).
-pytest_plugins = ["tests.browser_support"]
+# Shared fixtures: headless Chromium (`browser`); figures for `make audit` (`audit_figures`).
+pytest_plugins = ["tests.browser_support", "tests.audit_support"]
 
 
 @pytest.fixture(autouse=True)

@@ -375,7 +375,8 @@ def test_no_request_body_has_a_default_beside_a_reference(document):
 def test_comments_are_in_the_main_document(document, client):
     assert {"/api/v3/comments/", "/api/v3/comments/form-token/"} <= set(document["paths"])
     post = document["paths"]["/api/v3/comments/"]["post"]
-    assert set(post["responses"]) == {"201", "400", "403"}
+    # 429 and 503: refused before storing (rate limit, full moderation queue).
+    assert set(post["responses"]) == {"201", "400", "403", "429", "503"}
     old = client.get("/api/v3/comments/openapi.json")
     assert old.status_code == 301 and old["Location"] == "/api/v3/openapi.json"
 

@@ -11,19 +11,24 @@ page's password does not widen it.
 An image is public when public content uses it: a public page (lead image,
 body blocks) or an author (portrait). Wagtail's reference index records those
 uses; an image only a draft, a restricted page or nothing at all uses stays
-out of the API.
+out of the API. Documents and images in a collection with a view restriction
+(``private_collections``) stay out for everyone but a token holder who manages
+them (``manages``): a signed-in session or a token without such permissions
+counts as anonymous.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length, Substr
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
 
 from cms.visibility import is_visible, restricted_paths, visible
 
 __all__ = [
     "is_public_page",
+    "manages",
+    "private_collections",
     "public_images",
     "public_pages",
     "restricted_paths",
@@ -60,6 +65,31 @@ def public_pages(request=None, model=Page):
 def is_public_page(page, request=None) -> bool:
     """Whether ``page`` may appear in a public response (no query but one cached lookup)."""
     return is_visible(page, request)
+
+
+def private_collections():
+    """Collections under a view restriction, their own or an ancestor's (a subquery, no query).
+
+    The public API answers for these as it would an anonymous reader,
+    whoever asks: a login restriction lets in any signed-in user, and any
+    token holder is one, however few permissions the token's user has.
+    """
+    covering = CollectionViewRestriction.objects.filter(
+        collection__path=Substr(OuterRef("path"), 1, Length("collection__path"))
+    )
+    return Collection.objects.filter(Exists(covering)).values("pk")
+
+
+def manages(user, model) -> bool:
+    """Whether ``user`` may choose, add, change or delete ``model`` (images, documents).
+
+    Only such a token holder reads images and documents beyond the public ones.
+    """
+    from wagtail.permissions import policy_registry
+
+    return user.is_authenticated and policy_registry.get_by_type(model).user_has_any_permission(
+        user, ["add", "change", "delete", "choose"]
+    )
 
 
 def public_images(queryset, request=None):

@@ -6,7 +6,9 @@ once so the dev/production/test modules only change defaults.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -79,10 +81,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Admin login lockout after repeated failures (README "Hardening").
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (README "Hardening"), second so answers made by the
+    # middleware below (static files, 304s) carry it too.
+    "cms.security_headers.BylineCSPMiddleware",
     # Early, so errors from the middleware below are logged with the request id too.
     "cms.observability.RequestIdMiddleware",
     # CORS for /api/ (settings below): before anything that may answer on its own,
@@ -104,6 +112,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Failed bearer tokens on /api/v3/ throttled per client address (cms/abuse.py).
+    "cms.abuse.ApiTokenThrottleMiddleware",
+    # django-axes wants to be last: it turns a lockout into its 429 answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+# AxesStandaloneBackend first: it refuses a locked-out login before any password
+# is checked, and records failures (README "Hardening").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -136,13 +155,18 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{SQLITE_PATH}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection is checked before each request reuses it, so one the
+        # database dropped (a restart, a failover) is replaced, not answered with 500s.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for another's lock before the request gives up
+            # with a 503 and Retry-After (cms/resilience.py).
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
@@ -175,7 +199,8 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 # Hashed, compressed static file names everywhere (not only in production), so the
 # files `make run` collects also serve the production settings on the same checkout.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local disk that removes a half-written upload when the disk fills up (cms/storage.py).
+    "default": {"BACKEND": "cms.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Object storage (S3-compatible) for media when a bucket is configured.
@@ -253,6 +278,10 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "The Byline Courier")
 WAGTAILADMIN_BASE_URL = BYLINE_BASE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "news.NewsImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Upload limits (README "Hardening"): bigger files and images declaring more
+# pixels (decompression bombs) are refused with a form error before decoding.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("BYLINE_IMAGE_MAX_UPLOAD_MB", "20")) * 1024**2
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("BYLINE_IMAGE_MAX_PIXELS", "128000000"))
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_BASE_URL = BYLINE_BASE_URL
@@ -309,3 +338,101 @@ BYLINE_FEED_CACHE_MAX_AGE = int(os.environ.get("BYLINE_FEED_CACHE_MAX_AGE", "300
 BYLINE_FEED_CACHE_STALE_WHILE_REVALIDATE = int(
     os.environ.get("BYLINE_FEED_CACHE_STALE_WHILE_REVALIDATE", "3600")
 )
+
+# Hardening (README "Hardening") -------------------------------------------------------
+# The client's address: REMOTE_ADDR, or with BYLINE_PROXY_COUNT proxies in front that
+# each append to X-Forwarded-For, the address the outermost of them saw (cms/abuse.py).
+# Never trust X-Forwarded-For without a proxy that overwrites what clients send.
+BYLINE_PROXY_COUNT = int(os.environ.get("BYLINE_PROXY_COUNT", "0"))
+
+# Admin sign-in (django-axes): after this many failed passwords for one username from
+# one address, that pair is locked out for the cool-off time; other users and other
+# addresses can still sign in. A success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("BYLINE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BYLINE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.abuse.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.abuse.login_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failures live in the database (survive restarts, shared by every process); the
+# attempt log only keeps failures, not every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+# Axes' log lines name only the lockout parameters, masked (AXES_SENSITIVE_PARAMETERS),
+# not the browser: logs carry no addresses (README "Observability").
+AXES_VERBOSE = False
+
+# Bearer tokens on /api/v3/: after this many unknown or revoked tokens from one address
+# within the window (seconds), that address gets 429 until the window ends. Counted in
+# the cache: per process with the default local memory, shared through REDIS_URL.
+BYLINE_API_TOKEN_FAILURE_LIMIT = int(os.environ.get("BYLINE_API_TOKEN_FAILURE_LIMIT", "20"))
+BYLINE_API_TOKEN_FAILURE_WINDOW = int(os.environ.get("BYLINE_API_TOKEN_FAILURE_WINDOW", "300"))
+
+# Reader comments held for moderation: at most this many spam comments are kept per
+# article and on the whole site (the oldest spam is deleted past either), and at most
+# this many pending ones per article (further ones are refused, not stored). 0: no cap.
+BYLINE_COMMENTS_MAX_SPAM_PER_ARTICLE = int(
+    os.environ.get("BYLINE_COMMENTS_MAX_SPAM_PER_ARTICLE", "200")
+)
+BYLINE_COMMENTS_MAX_SPAM = int(os.environ.get("BYLINE_COMMENTS_MAX_SPAM", "5000"))
+BYLINE_COMMENTS_MAX_PENDING_PER_ARTICLE = int(
+    os.environ.get("BYLINE_COMMENTS_MAX_PENDING_PER_ARTICLE", "200")
+)
+
+# Content-Security-Policy (django-csp, cms/security_headers.py). The reader site runs
+# no JavaScript and no inline script (JSON-LD is data, which CSP does not block); style
+# attributes are allowed (style-src-attr) because Wagtail's responsive embeds size
+# their frame with one. Embeds are oEmbed iframes from many providers: any https frame,
+# or only the origins in BYLINE_CSP_FRAME_SRC.
+_media_origins = []
+for _url in (os.environ.get("MEDIA_URL", ""), os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")):
+    _url = _url.strip()
+    if _url and not _url.startswith("/"):
+        _parts = urlsplit(_url if "://" in _url else f"https://{_url}")
+        if _parts.hostname:
+            _media_origins.append(f"{_parts.scheme}://{_parts.netloc}")
+BYLINE_CSP_FRAME_SRC = env_list("BYLINE_CSP_FRAME_SRC", "https:")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_media_origins],
+        "media-src": ["'self'", *_media_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": BYLINE_CSP_FRAME_SRC,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# The Wagtail admin: still no script from another origin, but Wagtail 8's form widgets
+# (choosers, inline panels, date pickers) start themselves with inline scripts, so
+# 'unsafe-inline' is needed there (checked in Chromium, tests/test_security_headers.py).
+# The editor also injects styles, shows uploads as blob:/data: images, previews pages
+# in a same-origin frame, shows embeds, and asks releases.wagtail.org for upgrades.
+BYLINE_ADMIN_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_media_origins],
+    "media-src": ["'self'", "blob:", *_media_origins],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'", "https://releases.wagtail.org"],
+    "frame-src": ["'self'", *BYLINE_CSP_FRAME_SRC],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# The other headers, on every answer (Django's SecurityMiddleware and clickjacking
+# middleware; HSTS in production). Wagtail's preview views lift X-Frame-Options to
+# SAMEORIGIN for themselves.
+X_FRAME_OPTIONS = "DENY"
+# No editor avatars from gravatar.com: the admin would send every editor's e-mail hash
+# there, and its policy allows no third-party images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

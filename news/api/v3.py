@@ -26,7 +26,13 @@ from cms.api.v3.schemas import (
     reject_unknown_parameters,
     schema_for,
 )
-from cms.api.visibility import public_images, public_pages, searchable_public_pages
+from cms.api.visibility import (
+    manages,
+    private_collections,
+    public_images,
+    public_pages,
+    searchable_public_pages,
+)
 from cms.public_address import public_url
 
 from ..models import ArticlePage
@@ -114,10 +120,14 @@ ImageDetailSchema = wagtail_images.ImageDetailSchema
 
 
 def readable_images(request):
-    """Images public content uses; a token holder sees what Wagtail shows them."""
+    """Images public content uses; a token holder who manages images sees what Wagtail shows them.
+
+    Any other token counts as anonymous: a user without image permissions
+    would otherwise pass a private collection's login restriction.
+    """
     queryset = wagtail_images.get_images_queryset(request)
-    if not request.user.is_authenticated:
-        queryset = public_images(queryset, request)
+    if not manages(request.user, queryset.model):
+        queryset = public_images(queryset.exclude(collection__in=private_collections()), request)
     return queryset.select_related("collection").prefetch_renditions()
 
 

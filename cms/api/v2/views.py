@@ -20,6 +20,7 @@ from wagtail.api.v2.serializers import PageHtmlUrlField, PageParentField, PageSe
 from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.models import Site
 
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import (
@@ -28,8 +29,9 @@ from cms.api.params import (
     InvalidParameter,
     check_query_string,
 )
-from cms.api.visibility import searchable_public_pages
+from cms.api.visibility import private_collections, searchable_public_pages
 from cms.public_address import own_type, public_page_url
+from cms.resilience import database_failure
 
 #: Model field types a ``?field=value`` filter can compare safely.
 FILTERABLE_FIELDS = (
@@ -60,6 +62,16 @@ class PublicEndpointMixin:
             return Response({"message": "a number in the request is out of range"}, status=400)
         return super().handle_exception(exc)
 
+    def find_object(self, queryset, request):
+        # Wagtail hands ?id= straight to queryset.get(), whose int() conversion
+        # raised ValueError (a 500) for ?id=abc.
+        if "id" in request.GET:
+            try:
+                int(request.GET["id"])
+            except ValueError:
+                raise InvalidParameter("id", "must be an integer") from None
+        return super().find_object(queryset, request)
+
     def serialization_context(self, items):
         """A context manager around serialising ``items`` (batched lookups)."""
         return nullcontext()
@@ -71,7 +83,9 @@ class PublicEndpointMixin:
         try:
             items = list(self.paginate_queryset(queryset))
         except DatabaseError as error:
-            if "search" not in request.GET:
+            # Only the engine refusing the words is the client's fault; a locked
+            # or unreachable database goes on to a 503 (cms/resilience.py).
+            if "search" not in request.GET or database_failure(error):
                 raise
             raise InvalidParameter("search", SEARCH_NOT_UNDERSTOOD) from error
         serializer = self.get_serializer(items, many=True)
@@ -183,6 +197,19 @@ class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("locale")
 
+    def get_root_page(self):
+        # ``child_of=root`` / ``descendant_of=root``: Wagtail reads the host's
+        # Site and failed with AttributeError (a 500) when none serves it.
+        site = Site.find_for_request(self.request)
+        if site is None:
+            raise Http404("no site serves this host, so it has no root page")
+        return site.root_page
+
 
 class PublicDocumentsAPIViewSet(PublicEndpointMixin, DocumentsAPIViewSet):
     filter_backends = safe_backends(DocumentsAPIViewSet.filter_backends)
+
+    def get_queryset(self):
+        # Wagtail lets a signed-in session past a private collection's login
+        # restriction; the public API answers every session as anonymous.
+        return super().get_queryset().exclude(collection__in=private_collections())

@@ -1,9 +1,10 @@
 """API v3 (Wagtail 8's django-ninja API) at /api/v3/.
 
-``api`` mounts Wagtail's routers for documents, redirects, snippets, sites,
-locales, schemas and ``whoami`` unchanged, and Byline's routers for pages,
-articles, images, authors, tags and site data (see ``api.py`` for why it is
-Byline's own API object). The OpenAPI 3.1 document is at /api/v3/openapi.json.
+``api`` mounts Wagtail's routers for redirects, snippets, sites, locales,
+schemas and ``whoami`` unchanged, and Byline's routers for pages, articles,
+images, documents (Wagtail's, reads narrowed), authors, tags and site data
+(see ``api.py`` for why it is Byline's own API object). The OpenAPI 3.1
+document is at /api/v3/openapi.json.
 Plugins' routers (hook ``register_api_v3_routers``) are added when the URLs are
 first built, after every router below: add core routers here, at import.
 """
@@ -12,7 +13,6 @@ from wagtail.api.v3.routers.schema import router as schema_router
 from wagtail.api.v3.routers.sites import router as sites_router
 from wagtail.api.v3.routers.whoami import router as whoami_router
 from wagtail.contrib.redirects.api.v3.router import router as redirects_router
-from wagtail.documents.api.v3.router import router as documents_router
 from wagtail.locales.api.v3.router import router as locales_router
 from wagtail.snippets.api.v3.router import router as snippets_router
 
@@ -21,6 +21,7 @@ from home.api.v3 import router as site_router
 from news.api.v3 import articles_router, images_router, tags_router
 
 from .api import build_api
+from .documents import router as documents_router
 from .pages import router as pages_router
 from .preview import router as preview_router
 

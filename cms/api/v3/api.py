@@ -15,7 +15,9 @@ needs things Wagtail's object does not offer a hook for:
 - 400 naming ``search`` for words the full-text engine cannot parse (an
   unbalanced quote was a 500 on SQLite);
 - 400 for write bodies that are JSON but not an object (a JSON array was a
-  500 on some write endpoints);
+  500 on some write endpoints), for multipart bodies without a boundary (an
+  HTML page) and for snippet ``pk`` values the model's key cannot hold
+  (``snippets/<type>/abc/`` was a 500);
 - a document clients can be generated from (``openapi.py``): error responses,
   redirects, ``servers``, discriminators, required fields and bounds;
 - routers from plugins (``register_api_v3_routers``), in the same document.
@@ -23,15 +25,20 @@ needs things Wagtail's object does not offer a hook for:
 
 import json
 from functools import wraps
+from urllib.parse import unquote
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.errors import problem_response, register_exception_handlers
 
 from cms.api.params import SEARCH_NOT_UNDERSTOOD, InvalidParameter, check_query_string
+from cms.resilience import database_failure, failure_response
 
 from .openapi import ANONYMOUS_SCHEME, ContractSchema
 
@@ -79,9 +86,58 @@ def check_request(run):
                         detail="The request body must be a JSON object.",
                         errors=[{"type": "invalid_body", "loc": ["body"], "msg": "not an object"}],
                     )
+        refusal = _check_multipart(request) or _check_snippet_pk(kwargs)
+        if refusal is not None:
+            return refusal
         return run(request, *args, **kwargs)
 
     return wrapper
+
+
+def _check_multipart(request):
+    """A multipart body Django cannot split is a 400 problem, not Django's HTML page."""
+    if request.method not in WRITE_METHODS or request.content_type != "multipart/form-data":
+        return None
+    if not request.content_params.get("boundary"):
+        # Django skips parsing an empty body, and ninja would then report
+        # missing fields: say what is really wrong.
+        return problem_response(
+            status=400,
+            detail="The multipart body cannot be read: the Content-Type has no boundary.",
+            errors=[{"type": "invalid_body", "loc": ["body"], "msg": "no multipart boundary"}],
+        )
+    try:
+        request.POST  # noqa: B018 - parse now, where the error can be answered
+    except MultiPartParserError as error:
+        return problem_response(
+            status=400,
+            detail=f"The multipart body cannot be read: {error}",
+            errors=[{"type": "invalid_body", "loc": ["body"], "msg": str(error)}],
+        )
+    return None
+
+
+def _check_snippet_pk(kwargs):
+    """``snippets/<type>/<pk>/``: a pk the model's key cannot hold is a 400 naming ``pk``.
+
+    Wagtail hands the raw ``pk`` to ``get_object_or_404``, whose conversion
+    raised ValueError (a 500) for ``abc`` on an integer key.
+    """
+    if "pk" not in kwargs or "type" not in kwargs:
+        return None
+    try:
+        model = apps.get_model(str(kwargs["type"]))
+    except (LookupError, ValueError):
+        return None  # not a model: Wagtail's own validation answers
+    try:
+        model._meta.pk.to_python(unquote(str(kwargs["pk"])))
+    except ValidationError:
+        return problem_response(
+            status=400,
+            detail=f"Invalid parameter: pk ({kwargs['pk']!r} is not a valid key)",
+            errors=[{"type": "invalid_parameter", "loc": ["path", "pk"], "msg": "not a valid key"}],
+        )
+    return None
 
 
 class BylineAPI(NinjaAPI):
@@ -142,7 +198,14 @@ def validation_error_handler(request, exc):
 
 
 def search_error_handler(request, exc):
-    """A search the full-text engine cannot parse is bad input; other database errors are not."""
+    """A search the full-text engine cannot parse is bad input; other database errors are not.
+
+    A locked or unreachable database is a 503 whatever the parameters (it was
+    answered "could not parse these words" once): cms/resilience.py.
+    """
+    failure = database_failure(exc)
+    if failure is not None:
+        return failure_response(request, failure)
     if "search" not in request.GET:
         raise exc
     return invalid_parameter_response(InvalidParameter("search", SEARCH_NOT_UNDERSTOOD))

@@ -8,6 +8,7 @@ Wagtail's own view functions, mounted here unchanged: they need a bearer
 token and check the token owner's permissions.
 """
 
+from functools import wraps
 from typing import Literal, cast
 
 from django.db.models import Model
@@ -18,6 +19,7 @@ from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from wagtail.api.rich_text import RichTextOutputFormat
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+from wagtail.api.v3.errors import problem_response
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.querysets import get_pages_queryset
 from wagtail.api.v3.routers import pages as wagtail_pages
@@ -26,7 +28,7 @@ from wagtail.api.v3.schemas.pages import BASE_PAGE_READ_FIELDS
 from wagtail.api.v3.schemas.params import APIFieldFilterSchema, OrderingSchema, SearchSchema
 from wagtail.api.v3.schemas.revisions import RevisionSchema
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
@@ -97,6 +99,12 @@ def list_pages(
         schemas=(wagtail_pages.PageFilterSchema, OrderingSchema, SearchSchema),
         base_fields=BASE_PAGE_READ_FIELDS,
     )
+    if (
+        "root" in (filters.child_of, filters.descendant_of)
+        and Site.find_for_request(request) is None
+    ):
+        # Wagtail reads the root from the host's Site and failed (a 500) with none.
+        raise Http404("No site serves this host, so it has no root page.")
     queryset = readable_pages(request, model)
     queryset = filters.filter(queryset, request)
     queryset = field_filter.filter_queryset(queryset)
@@ -224,4 +232,32 @@ router.add_api_operation(
     operation_id="pages_revisions_detail",
     auth=BearerTokenAuth(),
 )
+#: Actions Wagtail's views assume a parent page for: on the root page (depth 1,
+#: no parent) they failed with AttributeError, a 500.
+ROOT_REFUSED_ACTIONS = frozenset({"copy", "create_alias", "move", "copy_for_translation"})
+
+
+def refuse_root_page_actions(run):
+    """Answer 403 to copying, aliasing or moving the root page, as the admin refuses them."""
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        action = request.path.rstrip("/").rpartition("/")[2]
+        page_id = str(kwargs.get("page_id", ""))
+        if (
+            action in ROOT_REFUSED_ACTIONS
+            and page_id.isascii()
+            and page_id.isdigit()
+            and len(page_id) < 19
+            and Page.objects.filter(pk=int(page_id), depth=1).exists()
+        ):
+            return problem_response(
+                status=403, detail=f"The root page cannot be used with {action}."
+            )
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+wagtail_pages.actions_router.add_decorator(refuse_root_page_actions, mode="view")
 router.add_router("/", wagtail_pages.actions_router)

@@ -3,7 +3,7 @@
 from django import forms
 
 from .models import Comment, CommentStatus
-from .text import is_web_url
+from .text import has_visible_text, is_web_url, strip_bidi_controls
 from .tokens import InvalidFormToken, read_form_token
 
 MAX_BODY_LENGTH = 5000
@@ -103,6 +103,17 @@ class CommentForm(forms.Form):
             )
         self.parent_comment = parent
         return parent_id
+
+    def clean_author_name(self):
+        # Direction overrides are dropped (they could reorder what is shown around
+        # the name); a name of nothing visible would be an anonymous comment.
+        name = strip_bidi_controls(self.cleaned_data.get("author_name") or "").strip()
+        if not has_visible_text(name):
+            raise forms.ValidationError(
+                "Please give a name with visible letters (it is shown with your comment).",
+                code="invisible",
+            )
+        return name
 
     def clean_author_url(self):
         url = self.cleaned_data.get("author_url") or ""

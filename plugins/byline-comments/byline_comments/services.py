@@ -12,6 +12,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,9 +21,43 @@ from cms.plugins import Verdict, emit, run_comment_checks
 
 from .models import ArticleCommentOptions, Comment, CommentKind, CommentStatus
 from .submission import CHANNEL_MENTION, Submission, settings_for
-from .text import is_web_url
+from .text import has_visible_text, is_web_url, strip_bidi_controls
 
 MENTION_KINDS = {CommentKind.PINGBACK, CommentKind.WEBMENTION}
+
+
+class CommentRefused(Exception):
+    """A comment that is not stored at all: an HTTP status, a message for the
+    reader and how many seconds to wait (Retry-After)."""
+
+    def __init__(self, status, message, retry_after):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+
+RATE_LIMITED_MESSAGE = (
+    "You have sent too many comments in a short time, so this one was not saved. "
+    "Please wait {minutes} before sending it again."
+)
+QUEUE_FULL_MESSAGE = (
+    "Too many comments on this article are waiting for a moderator, so this one was not "
+    "saved. Please try again later."
+)
+# Seconds a reader is asked to wait when the moderation queue of an article is full.
+QUEUE_FULL_RETRY_AFTER = 600
+
+
+def _wait_text(seconds):
+    minutes = -(-seconds // 60)
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _cap(name):
+    return max(0, int(getattr(django_settings, name, 0) or 0))
 
 
 @dataclass(frozen=True)
@@ -88,19 +123,67 @@ def _first_status(comment, verdict, settings):
     return CommentStatus.PENDING, "first comment from this reader"
 
 
+def _prune_spam(article_id):
+    """Keep at most BYLINE_COMMENTS_MAX_SPAM_PER_ARTICLE spam comments on the article
+    and BYLINE_COMMENTS_MAX_SPAM on the site, deleting the oldest.
+
+    Spam is kept only so a moderator can rescue a false positive, and the newest
+    are the ones a reader may ask about; dropping new spam instead would let an
+    old flood hide every later verdict.
+    """
+    spam = Comment.objects.filter(status=CommentStatus.SPAM).order_by("-created_at", "-pk")
+    doomed = []
+    per_article = _cap("BYLINE_COMMENTS_MAX_SPAM_PER_ARTICLE")
+    if per_article:
+        doomed += spam.filter(article_id=article_id).values_list("pk", flat=True)[per_article:]
+    site_wide = _cap("BYLINE_COMMENTS_MAX_SPAM")
+    if site_wide:
+        doomed += spam.values_list("pk", flat=True)[site_wide:]
+    if doomed:
+        Comment.objects.filter(pk__in=set(doomed)).delete()
+
+
 def _store(comment, request, submission):
     comment.submission = submission
     verdict, outcomes = run_comment_checks(comment, request)
     comment.check_results = [outcome.as_dict() for outcome in outcomes]
     comment.status, comment.moderation_note = _first_status(comment, verdict, submission.settings)
+    pending_cap = _cap("BYLINE_COMMENTS_MAX_PENDING_PER_ARTICLE")
+    if (
+        comment.status == CommentStatus.PENDING
+        and comment.kind == CommentKind.COMMENT
+        and pending_cap
+        and Comment.objects.pending().filter(article_id=comment.article_id).count() >= pending_cap
+    ):
+        # Pending comments may be genuine, so none is deleted: new ones wait outside.
+        raise CommentRefused(503, QUEUE_FULL_MESSAGE, QUEUE_FULL_RETRY_AFTER)
     with transaction.atomic():
         comment.save()
         emit("after_comment_create", comment=comment, verdict=verdict)
+        if comment.status == CommentStatus.SPAM:
+            _prune_spam(comment.article_id)
     return comment
 
 
+def _count_or_refuse(ip_address, settings):
+    """Count a reader's comment against the per-IP rate limit before anything is
+    stored; CommentRefused(429) past the limit, so a burst stores no rows."""
+    from .checks.basic import count_rate
+
+    count, limit, _window, retry_after = count_rate(ip_address, settings)
+    if count is not None and count > limit:
+        raise CommentRefused(
+            429, RATE_LIMITED_MESSAGE.format(minutes=_wait_text(retry_after)), retry_after
+        )
+    return count
+
+
 def submit_comment(article, data, request, *, settings=None, channel="form", form_issued_at=None):
-    """Store a reader's comment from validated form data (see forms.CommentForm)."""
+    """Store a reader's comment from validated form data (see forms.CommentForm).
+
+    Raises CommentRefused (nothing stored) past the per-IP rate limit or when the
+    article's moderation queue is full.
+    """
     settings = settings or settings_for(article, request)
     comment = Comment(
         article=article,
@@ -122,11 +205,18 @@ def submit_comment(article, data, request, *, settings=None, channel="form", for
         form_issued_at=form_issued_at,
         honeypot=data.get("homepage_url") or "",
     )
+    submission.rate_count = _count_or_refuse(comment.ip_address, settings)
     return _store(comment, request, submission)
 
 
 def _clip(value, limit):
     return (value or "").strip()[:limit]
+
+
+def _mention_name(author_name, source_url):
+    # A site's name without direction overrides, or its address when nothing visible is left.
+    name = _clip(strip_bidi_controls(author_name), 100)
+    return name if has_visible_text(name) else _clip(source_url, 100)
 
 
 def create_mention(
@@ -162,7 +252,7 @@ def create_mention(
     comment = Comment(
         article=article,
         kind=kind,
-        author_name=_clip(author_name, 100) or _clip(source_url, 100),
+        author_name=_mention_name(author_name, source_url),
         author_url=author_url or "",
         source_url=source_url,
         source_title=_clip(title, 300) or _clip(source_url, 300),

@@ -20,6 +20,9 @@ class Submission:
     settings: Any
     form_issued_at: float | None = None
     honeypot: str = ""
+    # This comment's number within its address's rate-limit window, when counted
+    # before storing (services.submit_comment).
+    rate_count: int | None = None
 
 
 def settings_for(article=None, request=None):

@@ -70,3 +70,25 @@ def display_host(url):
         return (urlsplit(url).hostname or "").removeprefix("www.")
     except ValueError:
         return ""
+
+
+# Names shown with a comment --------------------------------------------------------------
+
+# Bidirectional embeddings, overrides and isolates: in a name they could flip the
+# text around it ("moc.elgoog" shown as "google.com"), so they are stripped.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi_controls(text):
+    return _BIDI_CONTROLS.sub("", text or "")
+
+
+def has_visible_text(text):
+    """Whether `text` shows anything: not only spaces, zero-width or format
+    characters (U+200B..U+200F, U+2060, U+FEFF, ...) or combining marks."""
+    import unicodedata
+
+    return any(
+        not char.isspace() and unicodedata.category(char) not in {"Cf", "Cc", "Mn", "Me", "Zs"}
+        for char in text or ""
+    )

@@ -23,7 +23,7 @@ from news.models import ArticlePage
 from .display import BOUND_FORM_ATTR, POSTED_PARAM
 from .forms import MAX_ID, CommentForm
 from .models import CommentStatus
-from .services import comments_open, submit_comment
+from .services import CommentRefused, comments_open, submit_comment
 from .submission import settings_for
 from .tokens import posted_token
 
@@ -97,14 +97,22 @@ def post_comment(request, article_id):
     if not form.is_valid():
         setattr(request, BOUND_FORM_ATTR, form)
         return _serve_article(article, request, 400)
-    comment = submit_comment(
-        article,
-        {**form.cleaned_data, "parent_comment": form.parent_comment},
-        request,
-        settings=settings,
-        channel="form",
-        form_issued_at=form.form_issued_at,
-    )
+    try:
+        comment = submit_comment(
+            article,
+            {**form.cleaned_data, "parent_comment": form.parent_comment},
+            request,
+            settings=settings,
+            channel="form",
+            form_issued_at=form.form_issued_at,
+        )
+    except CommentRefused as refused:
+        # Nothing stored: the page again, with the text kept and the reason.
+        form.add_error(None, refused.message)
+        setattr(request, BOUND_FORM_ATTR, form)
+        response = _serve_article(article, request, refused.status)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     # Spam is answered like a held comment: no hint for whoever sends it.
     shown = "approved" if comment.status == CommentStatus.APPROVED else "pending"
     anchor = f"comment-{comment.pk}" if shown == "approved" else "comments"

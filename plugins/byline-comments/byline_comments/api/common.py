@@ -23,7 +23,7 @@ from news.models import ArticlePage
 
 from ..forms import MAX_ID, CommentForm
 from ..models import CommentStatus
-from ..services import comments_open, submit_comment
+from ..services import CommentRefused, comments_open, submit_comment
 from ..submission import settings_for
 from ..text import body_html
 from ..threads import approved_threads
@@ -52,11 +52,12 @@ POSTED_MESSAGES = {
 class ApiError(Exception):
     """An answer other than success: an HTTP status, a message and field errors."""
 
-    def __init__(self, status, message, errors=None):
+    def __init__(self, status, message, errors=None, headers=None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.errors = errors or {}
+        self.headers = headers or {}
 
 
 # Reading requests -----------------------------------------------------------
@@ -126,6 +127,10 @@ def read_json_object(request):
         raise ApiError(
             400, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4,300 digits (a
+        # plain ValueError, not a JSONDecodeError): that was a 500.
+        raise ApiError(400, "a number in the request body is too long") from None
     if not isinstance(payload, dict):
         raise ApiError(400, "the request body must be a JSON object")
     return payload
@@ -270,14 +275,19 @@ def post_comment(request):
             name: [str(message) for message in messages] for name, messages in form.errors.items()
         }
         raise ApiError(400, "the comment was not accepted: see errors", errors)
-    comment = submit_comment(
-        article,
-        {**form.cleaned_data, "parent_comment": form.parent_comment},
-        request,
-        settings=settings,
-        channel="api",
-        form_issued_at=form.form_issued_at,
-    )
+    try:
+        comment = submit_comment(
+            article,
+            {**form.cleaned_data, "parent_comment": form.parent_comment},
+            request,
+            settings=settings,
+            channel="api",
+            form_issued_at=form.form_issued_at,
+        )
+    except CommentRefused as refused:
+        raise ApiError(
+            refused.status, refused.message, headers={"Retry-After": str(refused.retry_after)}
+        ) from None
     # Spam is answered like a held comment: no hint for whoever sends it.
     shown = "approved" if comment.status == CommentStatus.APPROVED else "pending"
     body = {"status": shown, "message": POSTED_MESSAGES[shown], "comment": None}

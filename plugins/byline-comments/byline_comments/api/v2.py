@@ -21,7 +21,8 @@ def _error(request, exc):
     body = {"message": exc.message}
     if exc.errors:
         body["errors"] = exc.errors
-    return Response(body, status=exc.status, headers=common.preflight_headers(request))
+    headers = {**common.preflight_headers(request), **exc.headers}
+    return Response(body, status=exc.status, headers=headers)
 
 
 class CommentsApiView(APIView):

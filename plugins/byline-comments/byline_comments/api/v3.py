@@ -157,13 +157,21 @@ def form_token(request, article: int = ARTICLE):
 
 @router.post(
     "/",
-    response={201: PostedOut, 403: Problem},
+    response={201: PostedOut, 403: Problem, 429: Problem, 503: Problem},
     summary="Post a comment",
     operation_id="comments_create",
     url_name="comments_create",
     openapi_extra={
         "responses": {
-            403: {"description": "The Origin may not post, or comments are closed on the article."}
+            403: {"description": "The Origin may not post, or comments are closed on the article."},
+            429: {
+                "description": "Too many comments from this address: nothing was stored; "
+                "Retry-After says when to send it again."
+            },
+            503: {
+                "description": "Too many comments on this article await moderation: nothing "
+                "was stored; Retry-After says when to try again."
+            },
         },
         "requestBody": {
             "required": True,
@@ -177,7 +185,8 @@ def post_comment(request):
     try:
         status, body, origin = common.post_comment(request)
     except common.ApiError as exc:
-        return problem(exc.status, exc.message, exc.errors, common.preflight_headers(request))
+        headers = {**common.preflight_headers(request), **exc.headers}
+        return problem(exc.status, exc.message, exc.errors, headers)
     return _json(body, status=status, headers=common.cors_headers(origin))
 
 

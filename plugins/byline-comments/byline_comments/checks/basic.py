@@ -107,28 +107,50 @@ class BlocklistCheck:
         return CheckResult(Verdict.ACCEPT, "nothing on the blocklists")
 
 
+def count_rate(ip_address, settings):
+    """Count one more comment from `ip_address`: (count, limit, window, retry_after).
+
+    In the Django cache: per process with local memory, shared by every process
+    through REDIS_URL. One counter per address and window: add() only creates it,
+    incr() is atomic in Redis and in the local-memory cache, so concurrent posts
+    never read the same count. `count` is None when nothing is counted.
+    """
+    limit, window = settings.rate_limit_count, max(1, settings.rate_limit_window_seconds)
+    if not limit or not ip_address:
+        return None, limit, window, 0
+    now = time.time()
+    bucket = int(now // window)
+    key = f"byline_comments:rate:{ip_address}:{window}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    return count, limit, window, max(1, int((bucket + 1) * window - now) + 1)
+
+
 class RateLimitCheck:
-    """At most N comments per IP address per window, counted in the shared cache."""
+    """At most N comments per IP address per window, counted in the shared cache.
+
+    Reader comments are counted before they are stored (services.submit_comment
+    refuses those over the limit, so a burst stores nothing); this check reports
+    that count, and counts on its own for mentions and third-party callers.
+    """
 
     name = "rate_limit"
 
     def check(self, comment, request):
-        settings = submission_of(comment, request).settings
+        submission = submission_of(comment, request)
+        settings = submission.settings
         limit, window = settings.rate_limit_count, max(1, settings.rate_limit_window_seconds)
         if not limit:
             return CheckResult(Verdict.ACCEPT, "no rate limit set")
         if not comment.ip_address:
             return CheckResult(Verdict.ACCEPT, "no IP address to count")
-        # One counter per address and window: add() only creates it, incr() is
-        # atomic in Redis and in the local-memory cache.
-        bucket = int(time.time() // window)
-        key = f"byline_comments:rate:{comment.ip_address}:{window}:{bucket}"
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, timeout=window + 5)
-            count = 1
+        count = getattr(submission, "rate_count", None)
+        if count is None:
+            count, limit, window, _ = count_rate(comment.ip_address, settings)
         if count > limit:
             return CheckResult(
                 Verdict.SPAM,
