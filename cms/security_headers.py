@@ -18,7 +18,19 @@ ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
 
 def admin_policy():
-    return getattr(settings, "BYLINE_ADMIN_CSP", {})
+    """The admin's policy, with the headless frontends' origins allowed as frames.
+
+    The preview panel shows a draft rendered by a frontend (Settings → Headless
+    frontends), which may be on another origin (``http://localhost:3000`` while
+    developing): the panel's iframe must be allowed to load it.
+    """
+    from cms.headless.frontends import frontend_origins
+
+    policy = dict(getattr(settings, "BYLINE_ADMIN_CSP", {}))
+    if policy:
+        extra = [origin for origin in sorted(frontend_origins()) if origin]
+        policy["frame-src"] = [*policy.get("frame-src", []), *extra]
+    return policy
 
 
 class BylineCSPMiddleware(CSPMiddleware):
@@ -28,7 +40,7 @@ class BylineCSPMiddleware(CSPMiddleware):
             not report_only
             and parts.config is None
             and request.path_info.startswith(ADMIN_PREFIXES)
-            and admin_policy()
+            and getattr(settings, "BYLINE_ADMIN_CSP", None)
         ):
             return PolicyParts(admin_policy(), parts.update, parts.replace, parts.nonce)
         return parts
