@@ -477,10 +477,11 @@ def probe(client, url, *, expected, shows_public, anonymous):
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)
-def test_no_surface_shows_hidden_content(news, identity):
+def test_no_surface_shows_hidden_content(news, identity, audit_figures):
     make_client, scope = IDENTITIES[identity]
     client = make_client(news)
     leaks = []
+    probes_before = PROBES["count"]
     for kind, url, expected, shows_public in surfaces(news):
         if scope == "api" and kind != "api":
             continue
@@ -493,6 +494,8 @@ def test_no_surface_shows_hidden_content(news, identity):
         )
         leaks += [f"{url}: {what}" for what in found]
     PROBES["identities"].add(identity)
+    audit_figures.add("probes", PROBES["count"] - probes_before)
+    audit_figures.add("leaks", len(leaks))
     assert not leaks, f"{identity}:\n" + "\n".join(leaks)
 
 
