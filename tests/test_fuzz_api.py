@@ -22,8 +22,10 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -116,6 +118,13 @@ def _query(case, name):
 #: is counted ("known bugs") instead of failing the run; each bug is pinned below
 #: by a strict xfail test with one exact request, which starts to XPASS (and so
 #: fails) once it is fixed: then delete its entry here and the pin.
+REVISION_DATE_FILTERS = (
+    "created_at_from",
+    "created_at_to",
+    "approved_go_live_at_from",
+    "approved_go_live_at_to",
+)
+
 KNOWN_BUGS = {
     "query errors answer 422": lambda case, status: case.method == "GET" and status == 422,
     "unknown site filter is a 404": lambda case, status: (
@@ -126,6 +135,13 @@ KNOWN_BUGS = {
     ),
     "non-integer page_id in PATCH is a 500": lambda case, status: (
         status == 500 and case.method == "PATCH" and _not_int(_path(case, "page_id"))
+    ),
+    # PostgreSQL refuses time-zone offsets beyond ±15:59 (Python allows ±23:59) in
+    # Wagtail's revision date filters; SQLite compares the text.
+    "revision date filter with an offset PostgreSQL refuses is a 500": lambda case, status: (
+        status == 500
+        and case.path == "/api/v3/pages/{page_id}/revisions/"
+        and any(_query(case, name) is not None for name in REVISION_DATE_FILTERS)
     ),
     "non-integer revisions user_id is a 500": lambda case, status: (
         status == 500
@@ -184,10 +200,26 @@ def _aim(case, content, real):
                 case.path_parameters[name] = REAL_IDS[name](content)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go to Django's handler directly, which closes "old" connections as each
+    request starts; in a test transaction that would be the test's own connection
+    (on PostgreSQL). Django's test client disconnects the same handler."""
+    signals.request_started.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+
+
 def _run(case, figures, headers=None):
     # Schemathesis' WSGI client asks for gzip but does not undo it (GZipMiddleware).
     headers = {"Accept-Encoding": "identity", **(headers or {})}
-    response = case.call(headers=headers)
+    # Each case in its own savepoint, rolled back after: the cases share the test's
+    # transaction, and on PostgreSQL one failed statement would abort it for the rest.
+    savepoint = transaction.savepoint()
+    try:
+        response = case.call(headers=headers)
+    finally:
+        transaction.savepoint_rollback(savepoint)
     figures.add("fuzz cases")
     if response.status_code >= 500:
         figures.add("fuzz 5xx")
