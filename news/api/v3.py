@@ -12,7 +12,7 @@ from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.registry import registry
 from wagtail.api.v3.schemas.base import BaseSchema
-from wagtail.api.v3.schemas.params import APIFieldFilterSchema, OrderingSchema, SearchSchema
+from wagtail.api.v3.schemas.params import OrderingSchema, SearchSchema
 from wagtail.images.api.v3 import router as wagtail_images
 
 from cms.api.fields import prefetch_api_fields
@@ -146,13 +146,16 @@ def list_images(
     search: SearchSchema = Query(...),
     **kwargs,
 ):
-    fields = wagtail_images.BASE_IMAGE_READ_FIELDS
-    field_filter = APIFieldFilterSchema.with_exclude_schemas(
-        raw_params=request.GET, schemas=(OrderingSchema, SearchSchema), base_fields=fields
+    from cms.api.v3.documents import filtered_listing
+
+    return filtered_listing(
+        request,
+        readable_images(request),
+        ordering,
+        search,
+        kwargs["pagination_info"],
+        wagtail_images.BASE_IMAGE_READ_FIELDS,
     )
-    queryset = field_filter.filter_queryset(readable_images(request))
-    queryset = ordering.order_queryset(queryset, kwargs["pagination_info"], base_fields=fields)
-    return search.search_queryset(request, queryset)
 
 
 @images_router.get(

@@ -10,13 +10,14 @@ views, token and permissions included.
 """
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.schemas.params import APIFieldFilterSchema, OrderingSchema, SearchSchema
 from wagtail.documents.api.v3 import router as wagtail_documents
 
+from cms.api.params import MAX_INTEGER
 from cms.api.visibility import manages, private_collections
 
 router = Router(tags=["documents"])
@@ -47,11 +48,23 @@ def list_documents(
     search: SearchSchema = Query(...),
     **kwargs,
 ):
-    field_filter = APIFieldFilterSchema.with_exclude_schemas(
-        raw_params=request.GET, schemas=(OrderingSchema, SearchSchema), base_fields=READ_FIELDS
+    return filtered_listing(
+        request,
+        readable_documents(request),
+        ordering,
+        search,
+        kwargs["pagination_info"],
+        READ_FIELDS,
     )
-    queryset = field_filter.filter_queryset(readable_documents(request))
-    queryset = ordering.order_queryset(queryset, kwargs["pagination_info"], base_fields=READ_FIELDS)
+
+
+def filtered_listing(request, queryset, ordering, search, pagination_info, fields):
+    """Wagtail's field filters, ordering and search over ``queryset`` (images and documents)."""
+    field_filter = APIFieldFilterSchema.with_exclude_schemas(
+        raw_params=request.GET, schemas=(OrderingSchema, SearchSchema), base_fields=fields
+    )
+    queryset = field_filter.filter_queryset(queryset)
+    queryset = ordering.order_queryset(queryset, pagination_info, base_fields=fields)
     return search.search_queryset(request, queryset)
 
 
@@ -63,7 +76,7 @@ def list_documents(
     operation_id="documents_detail",
     auth=[BearerTokenAuth(), AllowAnonymous()],
 )
-def get_document(request, document_id: int):
+def get_document(request, document_id: int = Path(..., ge=1, le=MAX_INTEGER)):
     return get_object_or_404(readable_documents(request), pk=document_id)
 
 
