@@ -8,7 +8,7 @@ PORT ?= 8000
 # The one public address: every absolute URL (feeds, sitemaps, API, e-mails) follows it.
 export BYLINE_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help run setup serve web worker clock test test-only audit format seed bench clean
+.PHONY: help run setup serve web worker clock test test-only audit format seed bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,8 +63,15 @@ format: $(VENV)/.requirements-test ## Format and fix what ruff can
 seed: $(VENV)/.requirements ## Add N synthetic articles for scale work (N=10000)
 	$(PY) manage.py load_demo_content --articles $(or $(N),10000)
 
-bench: $(VENV)/.requirements ## Time reader pages and API responses on the current database
-	$(PY) manage.py benchmark
+bench: $(VENV)/.requirements-test ## Load-test the production set-up on N articles (10000): table, docs/benchmark/ JSON and chart
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): using the slower Python load generator."
+	$(PY) manage.py benchmark --articles $(or $(N),10000)
+
+screenshots: $(VENV)/.requirements-test ## README pictures of the demo (docs/screenshots/); UPDATE=1 also renews the visual baselines
+	$(PY) manage.py screenshots
+	@if [ "$(UPDATE)" = "1" ]; then \
+		BYLINE_UPDATE_BASELINES=1 DJANGO_SETTINGS_MODULE=cms.settings.test \
+		$(PY) -m pytest tests/test_visual_regression.py -q -p no:randomly; fi
 
 clean: ## Remove the virtualenv, database, media and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static

@@ -53,7 +53,7 @@ class ProfileLinkAPIValue(TypedDict):
 
 class ProfileLinkBlock(blocks.StructBlock):
     service = blocks.ChoiceBlock(choices=PROFILE_SERVICES, default="website")
-    url = blocks.URLBlock()
+    url = blocks.URLBlock(label="Web address", help_text="The profile's full address.")
 
     class Meta:
         icon = "link"

@@ -1,22 +1,54 @@
 """The Author snippet: the people in bylines and author boxes."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
-from wagtail.models import PreviewableMixin, RevisionMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from cms.api.fields import ModelAPIFields
+from cms.visibility import is_snippet_visible
 
 from .blocks import ProfileLinkBlock
 
 
-class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
+class Author(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    models.Model,
+):
+    """A journalist. Drafts stay private: readers see an author only once published.
+
+    Wagtail's snippet machinery gives authors what pages have: "Save draft"
+    and autosave write revisions, "Publish" (or a schedule) makes the
+    published version the one readers see (``cms.visibility``), and the admin
+    offers locking, revisions with compare and revert, and workflows.
+    """
+
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True, blank=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The last part of the author page's address. Leave blank to make it "
+        "from the name.",
+    )
     role = models.CharField(
         max_length=160,
         blank=True,
@@ -42,6 +74,27 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
     )
     email = models.EmailField(blank=True, help_text="Private: never shown to readers.")
 
+    # Wagtail's draft-state and locking flags, redeclared with database
+    # defaults: during a rolling deploy the previous release's INSERTs leave
+    # them out (tests/test_migrations_safe.py). An author made in code is live.
+    live = models.BooleanField("live", default=True, db_default=True, editable=False)
+    has_unpublished_changes = models.BooleanField(
+        "has unpublished changes", default=False, db_default=False, editable=False
+    )
+    expired = models.BooleanField("expired", default=False, db_default=False, editable=False)
+    locked = models.BooleanField("locked", default=False, db_default=False, editable=False)
+
+    # As Wagtail advises for snippets with revisions and workflows: deleting
+    # an author deletes its revisions and workflow states too.
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="author")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="author",
+        for_concrete_model=False,
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role")], heading="Identity"
@@ -51,6 +104,8 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
         FieldPanel("long_bio"),
         FieldPanel("profile_links"),
         FieldPanel("email"),
+        # The "Set schedule" dialog: go-live and expiry times.
+        PublishingPanel(),
     ]
 
     search_fields = [
@@ -60,6 +115,10 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
         index.AutocompleteField("role"),
         index.SearchField("short_bio"),
         index.FilterField("slug"),
+        # Searches of published authors only (cms.visibility) filter on these.
+        index.FilterField("live"),
+        index.FilterField("go_live_at"),
+        index.FilterField("expire_at"),
     ]
 
     # What the API shows (never the email); see authors/api/fields.py.
@@ -98,6 +157,15 @@ class Author(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
         return slug
+
+    @property
+    def is_visible(self):
+        """Whether readers may see this author now (published, inside its schedule)."""
+        return is_snippet_visible(self)
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     @property
     def url(self):

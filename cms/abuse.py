@@ -1,11 +1,13 @@
 """Abuse limits that are not about content (README "Hardening").
 
-- the client's address behind proxies (``BYLINE_PROXY_COUNT``), for django-axes
-  and for the API token throttle;
+- ``client_ip``: the client's address behind proxies (``BYLINE_PROXY_COUNT``),
+  the one address django-axes, the API token throttle and the comments' rate
+  limit count by;
+- ``count_hit``: fixed-window counters in the Django cache, which is per
+  process with local memory and shared by every process through ``REDIS_URL``;
 - the answer django-axes gives a locked-out admin sign-in;
-- a per-address throttle of failed bearer tokens on ``/api/v3/``, so nobody can
-  try token after token: counted in the Django cache, which is per process with
-  local memory and shared by every process through ``REDIS_URL``.
+- a per-address throttle of failed bearer tokens on every ``/api/v3/`` route,
+  so nobody can try token after token.
 """
 
 import ipaddress
@@ -44,6 +46,45 @@ def client_ip(request):
         return None
 
 
+def _bucket(window, now):
+    return int(now // window)
+
+
+def _window_key(name, window, now):
+    # One counter per name and window: created by add(), counted by incr(), both
+    # atomic in Redis and in the local-memory cache, so no two hits read one count.
+    return f"byline:hits:{name}:{window}:{_bucket(window, now)}"
+
+
+def seconds_left(window, now=None):
+    """Seconds until the current fixed window of ``window`` seconds ends (at least 1)."""
+    now = time.time() if now is None else now
+    return max(1, math.ceil((_bucket(window, now) + 1) * window - now))
+
+
+def count_hit(name, window):
+    """Count one more hit on ``name`` in the current ``window``-second window.
+
+    Returns ``(hits so far, seconds until the window ends)``.
+    """
+    window = max(1, int(window))
+    now = time.time()
+    key = _window_key(name, window, now)
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    return count, seconds_left(window, now)
+
+
+def hits(name, window):
+    """How many hits ``name`` has in the current window (without counting one)."""
+    window = max(1, int(window))
+    return cache.get(_window_key(name, window, time.time())) or 0
+
+
 def axes_client_ip(request):
     """AXES_CLIENT_IP_CALLABLE: axes counts failures per (username, this address)."""
     return client_ip(request)
@@ -80,32 +121,26 @@ def _window():
     return max(1, settings.BYLINE_API_TOKEN_FAILURE_WINDOW)
 
 
-def _failure_key(address):
-    # Fixed windows: one counter per address and window, created by add() and
-    # counted by incr(), both atomic in Redis and in the local-memory cache.
-    bucket = int(time.time() // _window())
-    return f"byline:api-token-failures:{address}:{_window()}:{bucket}"
-
-
-def _retry_after():
-    return max(1, math.ceil(_window() - time.time() % _window()))
-
-
-def _token_failed(request, response):
+def _token_failed(request, response, token):
     """Whether the request's bearer token was refused.
 
     Ninja sets ``request.auth`` to the APIToken when the token is good; an
     endpoint that also allows anonymous reads sets it to the anonymous user,
-    and one that requires a token answers 401. Endpoints without auth (the
-    OpenAPI document) set nothing and count nothing.
+    and one that requires a token answers 401. Endpoints that do not
+    authenticate (the OpenAPI document, site data, comments) set nothing: the
+    token is looked up here, so every route counts a bad one alike.
     """
     from wagtail.models import APIToken
 
     if response.status_code == 401:
         return True
-    if not hasattr(request, "auth"):
-        return False
-    return not isinstance(request.auth, APIToken)
+    if hasattr(request, "auth"):
+        return not isinstance(request.auth, APIToken)
+    return not APIToken.objects.filter(
+        key_hash__in=APIToken.candidate_key_hashes(token),
+        revoked_at__isnull=True,
+        user__is_active=True,
+    ).exists()
 
 
 class ApiTokenThrottleMiddleware:
@@ -114,25 +149,23 @@ class ApiTokenThrottleMiddleware:
 
     def __call__(self, request):
         limit = settings.BYLINE_API_TOKEN_FAILURE_LIMIT
-        if not limit or not request.path_info.startswith(API_PREFIX) or not _bearer_token(request):
+        token = _bearer_token(request)
+        if not limit or not request.path_info.startswith(API_PREFIX) or not token:
             return self.get_response(request)
         address = client_ip(request)
         if address is None:
             return self.get_response(request)
-        key = _failure_key(address)
-        if (cache.get(key) or 0) >= limit:
+        name = f"api-token-failures:{address}"
+        if hits(name, _window()) >= limit:
+            retry_after = seconds_left(_window())
             response = problem_response(
                 status=429,
                 detail="Too many requests with an invalid API token from this address; "
-                f"try again in {_retry_after()} seconds.",
+                f"try again in {retry_after} seconds.",
             )
-            response["Retry-After"] = str(_retry_after())
+            response["Retry-After"] = str(retry_after)
             return response
         response = self.get_response(request)
-        if _token_failed(request, response):
-            cache.add(key, 0, timeout=_window() + 5)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=_window() + 5)
+        if _token_failed(request, response, token):
+            count_hit(name, _window())
         return response

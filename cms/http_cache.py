@@ -45,7 +45,9 @@ a minute, and until then only an ``If-Modified-Since`` without an ETag (which
 wins when sent) could get a 304 it should not.
 
 A 304 costs the queries of the 200: the view runs and its body is hashed, but is
-not sent. That keeps the answer exact without caching pages on the server.
+not sent. That keeps the answer exact without caching pages on the server; the
+page cache (cms.page_cache), outside this middleware, stores answers with these
+headers and answers a matching hit with ``not_modified_answer()`` without rendering.
 """
 
 import hashlib
@@ -264,8 +266,12 @@ def _model_logged(sender, instance, created=False, **kwargs):
         content_changed(shared=True)
 
 
-def _source_changed(sender, **kwargs):
+def _source_changed(sender, instance=None, created=False, **kwargs):
     content_changed()
+    if instance is not None and not created:  # a new row holds defaults: nothing shown
+        from cms.page_cache.invalidation import source_changed
+
+        source_changed(instance)  # the page cache purges the pages it belongs to
 
 
 def connect_signals():
@@ -381,6 +387,53 @@ def _not_modified(request, etag, last_modified, now):
     return since is not None and since <= now.timestamp() and last_modified <= since
 
 
+def not_modified_answer(request, response, etag, last_modified, now):
+    """A 304 for `response` when the request's validators match, else None.
+    Also answers the page cache's hits (cms.page_cache) without rendering."""
+    if not _not_modified(request, etag, last_modified, now):
+        return None
+    not_modified = HttpResponseNotModified()
+    for header in _NOT_MODIFIED_HEADERS:
+        if header in response:
+            not_modified.headers[header] = response.headers[header]
+    return not_modified
+
+
+def next_visibility_change():
+    """Unix time of the next scheduled change readers will see (an article going
+    live or expiring, a scheduled revision), None if nothing is scheduled. The
+    page cache keeps no answer past it."""
+    from cms.runtime.catch_up import next_go_live
+
+    stamps = cache.get(STAMPS_KEY)
+    if stamps is None:
+        content_stamps()
+        stamps = cache.get(STAMPS_KEY) or {}
+    times = [next_go_live() or None]
+    if stamps.get("next") is not None:
+        times.append(stamps["next"].timestamp())
+    return min((time for time in times if time), default=None)
+
+
+def note_upcoming(moment):
+    """A page was scheduled to go live or expire at `moment`: bring the cached next
+    visibility change forward if it is sooner (readers pay no query for it)."""
+    stamps = cache.get(STAMPS_KEY)
+    if stamps is None or moment is None:
+        return
+    if stamps["next"] is None or moment < stamps["next"]:
+        stamps["next"] = moment
+        seconds = int((moment - timezone.now()).total_seconds()) + 1
+        cache.set(STAMPS_KEY, stamps, max(1, min(TRUST_FOR, seconds)))
+
+
+def public_request_url(request):
+    """The request's URL at the public address (BYLINE_BASE_URL), as a CDN keeps it."""
+    from cms.public_address import request_root_url
+
+    return request_root_url(request) + request.get_full_path()
+
+
 class HttpCacheMiddleware:
     """Cache-Control, Vary, ETag and Last-Modified on every response, 304 when they match.
 
@@ -430,13 +483,7 @@ class HttpCacheMiddleware:
             return response
         etag = response.get("ETag") or _etag(response, notes)
         response.headers["ETag"] = etag
-        if _not_modified(request, etag, last_modified, now):
-            not_modified = HttpResponseNotModified()
-            for header in _NOT_MODIFIED_HEADERS:
-                if header in response:
-                    not_modified.headers[header] = response.headers[header]
-            return not_modified
-        return response
+        return not_modified_answer(request, response, etag, last_modified, now) or response
 
     @staticmethod
     def _patch_vary(request, response):

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from authors import views as author_views
+from cms import site_icons
 from cms.api.v2 import api_router as api_v2
 from cms.api.v3 import api as api_v3
 from cms.plugins.urls import plugin_urlpatterns
@@ -37,6 +38,8 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", news_sitemaps.sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", news_sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", news_sitemaps.robots_txt, name="robots_txt"),
+    path("favicon.ico", site_icons.favicon, name="favicon"),
+    path("manifest.webmanifest", site_icons.web_app_manifest, name="web_app_manifest"),
     path("search/", news_views.search, name="search"),
     # Archives by date. A section slugged like a year ("2024") would be hidden
     # by these, so keep section slugs non-numeric.

@@ -15,6 +15,15 @@ A page is **visible now** when
 - neither it nor an ancestor carries a view restriction (password, login or
   groups).
 
+A **snippet** readers see (an author) is visible now on the same terms
+without the page-only parts: it is live (published: a draft never is, so
+autosave and "Save draft" never reach readers), its go-live time is unset or
+has come and its expiry time is unset or still ahead. ``visible_snippets()``
+and ``snippet_visible_q()`` filter in SQL (the latter through a relation, e.g.
+``snippet_visible_q("author__")`` on bylines); ``is_snippet_visible()`` answers
+for one loaded object without a query. A model without draft state has no
+unpublished rows: all of them are visible.
+
 The times are compared with the clock when the page is read, not when
 Wagtail's ``publish_scheduled`` job last ran: a late or stopped job never
 shows an expired page or hides one whose time has come. The job only catches
@@ -95,14 +104,30 @@ def visible(queryset, now: datetime | None = None):
 
 
 def restricted_paths(request=None) -> list[str]:
-    """Tree paths of every page with a view restriction (one query, cached per request)."""
+    """Tree paths of every page with a view restriction.
+
+    One query when they changed (``cms.shared_lookups``: kept between requests until a
+    restriction is added or removed or a restricted page moves), then cached on the request.
+    """
+    from cms.shared_lookups import remember
+
     cached = getattr(request, _CACHE_ATTRIBUTE, None) if request is not None else None
     if cached is not None:
         return cached
-    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
+    paths = remember("restricted-paths", _load_restricted_paths, request)
     if request is not None:
         setattr(request, _CACHE_ATTRIBUTE, paths)
     return paths
+
+
+def _load_restricted_paths():
+    rows = PageViewRestriction.objects.values_list("page_id", "page__path").distinct()
+    ids, paths = set(), set()
+    for page_id, path in rows:
+        ids.add(page_id)
+        paths.add(path)
+    # A restricted page that moves takes its restriction to its new path.
+    return sorted(paths), {"restrictions", *(f"page:{pk}" for pk in ids)}, None
 
 
 def is_on_schedule(page, now: datetime | None = None) -> bool:
@@ -140,3 +165,47 @@ def is_visible(page, request=None, now: datetime | None = None) -> bool:
     if not is_on_schedule(page, now):
         return False
     return not any(page.path.startswith(path) for path in restricted_paths(request))
+
+
+# Snippets ------------------------------------------------------------------------
+
+
+def _has_draft_state(model) -> bool:
+    from wagtail.models import DraftStateMixin
+
+    return issubclass(model, DraftStateMixin)
+
+
+def snippet_visible_q(prefix: str = "", now: datetime | None = None, model=None) -> Q:
+    """Live and inside its publishing window at ``now``: a draft-state snippet, in SQL.
+
+    ``prefix`` reaches the snippet through a relation (``"author__"`` on a
+    byline). With ``model`` given and without draft state, everything is visible.
+    """
+    if model is not None and not _has_draft_state(model):
+        return Q()
+    now = now or timezone.now()
+    return (
+        Q(**{f"{prefix}live": True})
+        & (Q(**{f"{prefix}go_live_at__isnull": True}) | Q(**{f"{prefix}go_live_at__lte": now}))
+        & (Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": now}))
+    )
+
+
+def visible_snippets(queryset, now: datetime | None = None):
+    """The snippets of ``queryset`` readers may see now (published, inside their window)."""
+    return queryset.filter(snippet_visible_q(now=now, model=queryset.model))
+
+
+def is_snippet_visible(obj, now: datetime | None = None) -> bool:
+    """``snippet_visible_q`` for one loaded snippet, without a query."""
+    if obj is None:
+        return False
+    if not _has_draft_state(type(obj)):
+        return True
+    if not obj.live:
+        return False
+    now = now or timezone.now()
+    if obj.go_live_at is not None and obj.go_live_at > now:
+        return False
+    return obj.expire_at is None or obj.expire_at > now

@@ -1,19 +1,34 @@
 """The front page."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import Q
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from cms.headless.preview import HeadlessPreviewMixin
+from cms.page_cache.recording import note_change_at
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import visible
 from news.models import ArticlePage, NewsIndexPage
 from news.models.pages import attach_sections
 
 LATEST_COUNT = 8
+# The first of the latest stories stand beside the lead; the rest are "Most recent".
+SECONDARY_COUNT = 3
 PER_SECTION_COUNT = 4
+# The breaking-news banner links at most this many articles, each for
+# BYLINE_BREAKING_NEWS_HOURS (a Django setting) after its publication date.
+BREAKING_COUNT = 3
+BREAKING_NEWS_HOURS = 24
+
+
+def breaking_news_window():
+    """How long after its publication date a breaking article stays in the banner."""
+    return timedelta(hours=getattr(settings, "BYLINE_BREAKING_NEWS_HOURS", BREAKING_NEWS_HOURS))
 
 
 class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
@@ -59,21 +74,14 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
     def front_page(self):
         """Lead story, latest articles and a block per section, in a fixed number of queries."""
         articles = self.front_page_articles()
-        latest = list(articles[: LATEST_COUNT + 1])
-        lead = self.choose_lead(articles, latest)
-        latest = [a for a in latest if lead is None or a.pk != lead.pk][:LATEST_COUNT]
+        newest = list(articles[: LATEST_COUNT + 1])
+        lead = self.choose_lead(articles, newest)
+        latest = [a for a in newest if lead is None or a.pk != lead.pk][:LATEST_COUNT]
+        breaking = self.breaking_news(newest)
 
         sections = list(visible(NewsIndexPage.objects.child_of(self)).order_by("path"))
-        depth = self.depth + 1
-        ranked = articles.annotate(
-            section_rank=Window(
-                RowNumber(),
-                partition_by=Substr("path", 1, depth * Page.steplen),
-                order_by=[F("publication_date").desc(), F("pk").desc()],
-            )
-        ).filter(section_rank__lte=PER_SECTION_COUNT)
         by_section = {section.path: [] for section in sections}
-        for article in ranked:
+        for article in self._newest_per_section(articles, sections):
             by_section.setdefault(article.path[: -Page.steplen], []).append(article)
         attach_sections(latest + ([lead] if lead else []))
         section_blocks = []
@@ -83,9 +91,77 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
                 article.__dict__["section"] = section
             if section_articles:
                 section_blocks.append({"section": section, "articles": section_articles})
-        return {"lead": lead, "latest": latest, "sections": section_blocks}
+        flagged = {article.pk for article in breaking}
+        shown = [*newest, *by_section_articles(section_blocks)] + ([lead] if lead else [])
+        for article in shown:
+            if article.pk in flagged:
+                article.__dict__["breaking_now"] = True  # the cards' "Breaking" marker
+        return {
+            "breaking": breaking,
+            "lead": lead,
+            "latest": latest,
+            "secondary": latest[:SECONDARY_COUNT],
+            "recent": latest[SECONDARY_COUNT:],
+            "sections": section_blocks,
+        }
+
+    def breaking_news(self, newest=None):
+        """The newest articles flagged as breaking news and published within the window.
+
+        ``newest``, if given, are the first LATEST_COUNT + 1 of
+        ``front_page_articles()``, newest first, which the front page has read
+        already: when they reach back past the window they hold every article
+        inside it, and the banner costs no query; otherwise (a day with more
+        stories, the API's site data) one query finds them. The
+        stored page (cms.page_cache) lives no longer than the first of them
+        stays in the banner, so it drops off by itself.
+        """
+        since = timezone.now() - breaking_news_window()
+        if newest is not None and (
+            len(newest) <= LATEST_COUNT or newest[-1].publication_date < since
+        ):
+            found = [a for a in newest if a.breaking and a.publication_date >= since]
+        else:
+            found = list(
+                ArticlePage.objects.descendant_of(self)
+                .visible()
+                .filter(breaking=True, publication_date__gte=since)
+                .order_by("-publication_date", "-pk")
+                .only("id", "title", "url_path", "path", "depth", "publication_date", "breaking")[
+                    :BREAKING_COUNT
+                ]
+            )
+        found = found[:BREAKING_COUNT]
+        if found:
+            note_change_at(min(a.publication_date for a in found) + breaking_news_window())
+        return found
+
+    @staticmethod
+    def _newest_per_section(articles, sections):
+        """The newest PER_SECTION_COUNT ``articles`` of each section, in one query.
+
+        One LIMITed subquery per section, each reading the publication date index
+        from the newest end until it has its few articles: the cost does not grow
+        with the archive (ranking every article with a window function did).
+        """
+        if not sections:
+            return []
+        newest = Q()
+        for section in sections:
+            ids = (
+                ArticlePage.objects.child_of(section)
+                .visible()
+                .order_by("-publication_date", "-pk")
+                .values("pk")[:PER_SECTION_COUNT]
+            )
+            newest |= Q(pk__in=ids)
+        return articles.filter(newest)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(self.front_page())
         return context
+
+
+def by_section_articles(section_blocks):
+    return [article for block in section_blocks for article in block["articles"]]

@@ -5,15 +5,23 @@ Each block owns both of its outputs: HTML from its template and JSON from
 CSS class) live in StructValue methods so templates only print values.
 """
 
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from typing_extensions import TypedDict
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
-from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.blocks import EmbedBlock, EmbedValue
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
+from .article_loading import load_images
+from .embeds import StoredEmbedValue, embed_url_problem, site_name
 from .models.images import ResponsiveImage, responsive_image
 
 RICH_TEXT_FEATURES = [
@@ -35,7 +43,7 @@ class PrefetchingImageChooserBlock(ImageChooserBlock):
     def bulk_to_python(self, values):
         values = list(values)
         ids = [value for value in values if value is not None]
-        objects = self.model_class.objects.prefetch_renditions().in_bulk(ids)
+        objects = load_images(self.model_class, ids)  # renditions too, or batched by the page
         return [objects.get(value) for value in values]
 
     class Meta:
@@ -121,7 +129,11 @@ class QuotationBlock(blocks.StructBlock):
     quote = blocks.TextBlock()
     attribution = blocks.CharBlock(required=False, help_text="Who said it.")
     source = blocks.CharBlock(required=False, help_text="Where it was said, e.g. a speech.")
-    source_url = blocks.URLBlock(required=False)
+    source_url = blocks.URLBlock(
+        required=False,
+        label="Source web address",
+        help_text="Where readers can find the original, e.g. a transcript.",
+    )
 
     class Meta:
         icon = "openquote"
@@ -191,9 +203,14 @@ class CaptionedImageValue(blocks.StructValue):
 
     @property
     def sizes(self):
+        """The rendered width for the browser's choice of file; keep in step with site.css."""
         if self.get("alignment") in {"left", "right"}:
-            return "(min-width: 60em) 22rem, 100vw"
-        return "(min-width: 60em) 48rem, 100vw"
+            # Floated at 45% of the 40rem measure from 36rem up; full width below.
+            return (
+                "(min-width: 42rem) 18rem, (min-width: 36rem) calc(45vw - 0.9rem), "
+                "calc(100vw - 2rem)"
+            )
+        return "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
 
     @cached_property
     def picture(self):
@@ -234,21 +251,116 @@ class CaptionedImageBlock(blocks.StructBlock):
         return {"alignment": value.get("alignment") or "full", "image": value.picture}
 
 
+class OfflineEmbedBlock(EmbedBlock):
+    """An embed URL that saves whether or not its provider answers right now.
+
+    Wagtail's EmbedBlock asks the provider while validating and refuses the
+    URL when it cannot be reached. This one checks only that the URL is a
+    web address; the worker fetches the embed after publishing (news.embeds)
+    and readers see a link card until then.
+    """
+
+    def _value(self, url):
+        if not url:
+            return None
+        return StoredEmbedValue(
+            url, getattr(self.meta, "max_width", None), getattr(self.meta, "max_height", None)
+        )
+
+    def get_default(self):
+        default = super().get_default()
+        return self._value(default.url) if default else None
+
+    def to_python(self, value):
+        return self._value(value)
+
+    def value_from_form(self, value):
+        return self._value(value)
+
+    def normalize(self, value):
+        if isinstance(value, EmbedValue):
+            return self._value(value.url)
+        return self._value(value)
+
+    def clean(self, value):
+        url = value.url if isinstance(value, EmbedValue) else (value or "")
+        if url:
+            problem = embed_url_problem(url)
+            if problem:
+                raise ValidationError(problem)
+        try:
+            return blocks.URLBlock.clean(self, value)
+        except ValidationError:
+            raise ValidationError(embed_url_problem("")) from None
+
+
 class CaptionedEmbedValue(blocks.StructValue):
+    """What readers see of an embed: the provider's player in a frame of its own
+    shape once stored, a link card (site, title, address) until then."""
+
+    @property
+    def embed(self):
+        return self.get("embed")
+
     @property
     def url(self):
-        embed = self.get("embed")
-        return embed.url if embed else ""
+        return self.embed.url if self.embed else ""
+
+    @property
+    def stored(self):
+        embed = self.embed
+        return getattr(embed, "stored", None) if embed else None
+
+    @property
+    def provider_html(self):
+        embed = self.embed
+        return embed.html if embed else ""
+
+    @property
+    def aspect_ratio(self):
+        """ "width / height" of the provider's answer (as Wagtail's responsive embeds),
+        so the frame keeps the player's shape at any width; None when either is unknown."""
+        stored = self.stored
+        if stored is None:
+            return None
+        if stored.width and stored.height and stored.width > 0 and stored.height > 0:
+            return f"{stored.width} / {stored.height}"
+        return None
 
     @property
     def html(self):
-        """The provider's HTML, or "" when it cannot be fetched (the template links instead)."""
-        embed = self.get("embed")
-        return embed.html if embed else ""
+        """The player in its frame (the same in the page and the API), or "" until stored."""
+        provider_html = self.provider_html
+        if not provider_html:
+            return ""
+        ratio = self.aspect_ratio
+        if ratio:
+            return format_html(
+                '<div class="embed-frame embed-frame--fixed-ratio" style="aspect-ratio: {}">'
+                "{}</div>",
+                ratio,
+                mark_safe(provider_html),  # noqa: S308 - the provider's HTML is the point
+            )
+        return format_html('<div class="embed-frame">{}</div>', mark_safe(provider_html))  # noqa: S308
+
+    @property
+    def site_name(self):
+        stored = self.stored
+        return (stored.provider_name if stored else "") or site_name(self.url)
+
+    @property
+    def link_text(self):
+        stored = self.stored
+        return self.get("caption") or (stored.title if stored else "") or self.url
+
+    @property
+    def shows_address(self):
+        """The card prints the address under its link unless the link already reads as it."""
+        return self.link_text != self.url
 
 
 class CaptionedEmbedAPIValue(TypedDict):
-    """Media from another site: its address and the provider's HTML."""
+    """Media from another site: its address and the player's HTML ("" until it is fetched)."""
 
     url: str | None
     html: str | None
@@ -256,7 +368,13 @@ class CaptionedEmbedAPIValue(TypedDict):
 
 
 class CaptionedEmbedBlock(blocks.StructBlock):
-    embed = EmbedBlock(help_text="A link to a video, post or map (YouTube, Vimeo, Mastodon...).")
+    embed = OfflineEmbedBlock(
+        label="Web address",
+        help_text=(
+            "A link to a video, post or map (YouTube, Vimeo, Mastodon...). It saves even if "
+            "the site cannot be reached now: readers see a link until the player arrives."
+        ),
+    )
     caption = blocks.CharBlock(required=False)
 
     class Meta:
@@ -268,7 +386,7 @@ class CaptionedEmbedBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None) -> CaptionedEmbedAPIValue:
         return {
             "url": value.url or None,
-            "html": value.html if value.url else None,
+            "html": str(value.html) if value.url else None,
             "caption": value.get("caption") or None,
         }
 
@@ -326,6 +444,20 @@ class DataTableBlock(TableBlock):
             "header": rows[0] if first_row_is_header and rows else None,
             "rows": rows[1:] if first_row_is_header else rows,
         }
+
+
+class SeparatorBlock(blocks.StaticBlock):
+    """A line between two parts of a story (``<hr>``); it holds no value."""
+
+    class Meta:
+        icon = "horizontalrule"
+        label = "Separator"
+        admin_text = "A line between two parts of the story."
+        template = "news/blocks/separator.html"
+        description = "A line between two parts of the story."
+
+    def get_api_representation(self, value, context=None) -> None:
+        return None
 
 
 class FactBoxAPIValue(TypedDict):
@@ -407,6 +539,195 @@ class RelatedArticleBlock(blocks.StructBlock):
         return {"id": article.pk, "title": value.link_text, "url": article.url}
 
 
+# Live updates -----------------------------------------------------------------------
+
+LIVE_UPDATE_TIME_REQUIRED = (
+    "Give this update the date and time it happened: updates are shown newest first by it."
+)
+
+
+class LiveUpdateEntryBlock(blocks.StructBlock):
+    time = blocks.DateTimeBlock(
+        required=False,  # checked in clean(), with a message that says what to do
+        help_text="When it happened (newsroom time). Updates are shown newest first.",
+    )
+    headline = blocks.CharBlock(required=False, max_length=200)
+    body = ParagraphBlock()
+    author = blocks.CharBlock(
+        required=False, max_length=120, help_text="Who reported it, if not the byline."
+    )
+
+    class Meta:
+        icon = "time"
+        label = "Update"
+
+    def clean(self, value):
+        if not value.get("time"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"time": ValidationError(LIVE_UPDATE_TIME_REQUIRED)}
+            )
+        return super().clean(value)
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """One entry as readers see it: an anchor of its own and a time in the newsroom's zone."""
+
+    anchor: str
+    time: datetime.datetime
+    time_label: str
+    headline: str
+    body: object  # RichText
+    author: str
+
+    @property
+    def iso_time(self):
+        return self.time.isoformat()
+
+
+def _newsroom_time(moment):
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment)
+
+
+class LiveUpdatesValue(blocks.StructValue):
+    """(Property names differ from the child block names: templates look up dict keys
+    before attributes.)"""
+
+    @cached_property
+    def updates(self):
+        """Newest first, whatever order they were typed in; same-time entries keep theirs.
+
+        (An entry without a time cannot be saved; one in imported data is left out.)
+        """
+        dated = [
+            (moment, position, entry)
+            for position, entry in enumerate(self.get("entries") or [])
+            if (moment := _newsroom_time(entry.get("time"))) is not None
+        ]
+        dated.sort(key=lambda item: (item[0], -item[1]), reverse=True)
+        one_day = len({moment.date() for moment, _, _ in dated}) <= 1
+        updates, anchors = [], set()
+        for moment, _position, entry in dated:
+            anchor = f"update-{moment:%Y%m%d-%H%M}"
+            suffix = 2
+            while anchor in anchors:
+                anchor = f"update-{moment:%Y%m%d-%H%M}-{suffix}"
+                suffix += 1
+            anchors.add(anchor)
+            updates.append(
+                LiveUpdate(
+                    anchor=anchor,
+                    time=moment,
+                    time_label=f"{moment:%H:%M}" if one_day else f"{moment:%-d %b, %H:%M}",
+                    headline=entry.get("headline") or "",
+                    body=entry.get("body"),
+                    author=entry.get("author") or "",
+                )
+            )
+        return updates
+
+    @property
+    def latest_time(self):
+        updates = self.updates
+        return updates[0].time if updates else None
+
+    @property
+    def latest_iso_time(self):
+        latest = self.latest_time
+        return latest.isoformat() if latest else ""
+
+    @property
+    def is_live(self):
+        return bool(self.get("is_live"))
+
+    @property
+    def status_label(self):
+        return "Live" if self.is_live else "Updates ended"
+
+    @property
+    def last_updated_label(self):
+        latest = self.latest_time
+        return f"Last updated {latest:%H:%M}" if latest else ""
+
+    @property
+    def heading(self):
+        return self.get("title") or "Live updates"
+
+
+class LiveUpdateAPIValue(TypedDict):
+    """One update: its anchor id in the page, ISO 8601 time, optional headline, HTML body."""
+
+    id: str
+    time: str
+    headline: str | None
+    body: str
+    author: str | None
+
+
+class LiveUpdatesAPIValue(TypedDict):
+    """Timestamped updates on a developing story, newest first."""
+
+    title: str
+    is_live: bool
+    updated_at: str | None
+    entries: list[LiveUpdateAPIValue]
+
+
+class LiveUpdatesBlock(blocks.StructBlock):
+    title = blocks.CharBlock(required=False, max_length=120, default="Live updates")
+    is_live = blocks.BooleanBlock(
+        required=False,
+        default=True,
+        label="Still developing",
+        help_text="Untick when the story is over: the page stops saying Live.",
+    )
+    entries = blocks.ListBlock(LiveUpdateEntryBlock(), min_num=1, label="Updates")
+
+    class Meta:
+        icon = "time"
+        template = "news/blocks/live_updates.html"
+        value_class = LiveUpdatesValue
+        label = "Live updates"
+        description = "Timestamped updates on a developing story, shown newest first."
+
+    def get_api_representation(self, value, context=None) -> LiveUpdatesAPIValue:
+        body_block = self.child_blocks["entries"].child_block.child_blocks["body"]
+        latest = value.latest_time
+        return {
+            "title": value.heading,
+            "is_live": value.is_live,
+            "updated_at": latest.isoformat() if latest else None,
+            "entries": [
+                {
+                    "id": entry.anchor,
+                    "time": entry.iso_time,
+                    "headline": entry.headline or None,
+                    "body": body_block.get_api_representation(entry.body, context),
+                    "author": entry.author or None,
+                }
+                for entry in value.updates
+            ],
+        }
+
+
+def latest_live_update(raw_body, stream_block):
+    """The newest live update's time in a body's stored JSON (no conversion of other blocks)."""
+    block = stream_block.child_blocks.get("live_updates")
+    if block is None:
+        return None
+    times = [
+        block.to_python(child.get("value") or {}).latest_time
+        for child in raw_body
+        if isinstance(child, dict) and child.get("type") == "live_updates"
+    ]
+    times = [moment for moment in times if moment is not None]
+    return max(times) if times else None
+
+
 CORE_BODY_BLOCKS = [
     ("paragraph", ParagraphBlock()),
     ("heading", HeadingBlock()),
@@ -416,8 +737,10 @@ CORE_BODY_BLOCKS = [
     ("embed", CaptionedEmbedBlock()),
     ("list", ListBlock()),
     ("table", DataTableBlock()),
+    ("separator", SeparatorBlock()),
     ("fact_box", FactBoxBlock()),
     ("related_article", RelatedArticleBlock()),
+    ("live_updates", LiveUpdatesBlock()),
 ]
 
 

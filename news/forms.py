@@ -6,6 +6,7 @@ from django import forms
 from taggit.models import Tag
 
 from authors.models import Author
+from cms.visibility import visible_snippets
 
 from .search import MAX_QUERY_LENGTH, ORDER_DATE, ORDER_RELEVANCE
 
@@ -39,7 +40,7 @@ class SearchForm(forms.Form):
         slug = self.cleaned_data["author"]
         if not slug:
             return None
-        author = Author.objects.filter(slug=slug).first()
+        author = visible_snippets(Author.objects.filter(slug=slug)).first()
         if author is None:
             raise forms.ValidationError("There is no author at this address.")
         return author

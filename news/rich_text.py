@@ -48,13 +48,16 @@ class VisiblePageLinkHandler(PageLinkHandler):
 
     @classmethod
     def get_many(cls, attrs_list):
-        # PageLinkHandler.get_many's one query, narrowed in SQL to the visible
-        # pages: no query per link, and the answer every other surface gives.
+        # One query for the batch, narrowed in SQL to the visible pages: no query per
+        # link, and the answer every other surface gives. A link needs the page's URL
+        # only, which its generic fields give: each page is made an instance of its own
+        # type from them (``specific_deferred``, no query), where Wagtail's
+        # ``.specific()`` would read every page type's own table too.
         from cms.visibility import visible
 
         ids = [attrs.get("id") for attrs in attrs_list]
-        pages = visible(cls.get_model().objects.filter(id__in=ids)).defer_streamfields().specific()
-        by_id = {str(page.id): page for page in pages}
+        pages = visible(cls.get_model().objects.filter(id__in=ids))
+        by_id = {str(page.id): page.specific_deferred for page in pages}
         return [by_id.get(str(object_id)) for object_id in ids]
 
 

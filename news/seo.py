@@ -161,6 +161,9 @@ def publisher(request):
 
 def social_image(request, image, alt=None):
     """The social renditions of `image`, or None if its file cannot be read."""
+    from .rendition_batches import ensure_renditions
+
+    ensure_renditions(image)  # with the other images of an API answer, in one query
     try:
         renditions = image.get_renditions(*SOCIAL_IMAGE_SPECS)
     except OSError:  # includes Wagtail's SourceImageIOError: the file is missing
@@ -220,8 +223,11 @@ def page_url(page, request):
 
 def article_modified_time(page):
     """When the article last changed for readers: its publication date, or a later
-    published change (article:modified_time, JSON-LD dateModified, the API's last_modified)."""
-    return max(d for d in (page.last_published_at, page.publication_date) if d)
+    published change or correction note (article:modified_time, JSON-LD dateModified,
+    the API's last_modified, the feeds' updated)."""
+    note = page.latest_note
+    dates = (page.last_published_at, page.publication_date, note.noted_at if note else None)
+    return max(d for d in dates if d)
 
 
 def article_metadata(page, request):
@@ -250,13 +256,19 @@ def article_metadata(page, request):
         url=canonical,
         headline=page.title,
         description=description,
-        images=list(image.variants) if image else [],
+        # ImageObjects with each file's real size: a "1:1" crop of a 16:9 photo is as
+        # tall as the photo (900 x 900 from 1600 x 900), never stretched to 1200.
+        images=[sd.image_object(*rendition) for rendition in image.renditions] if image else [],
         date_published=page.publication_date,
         date_modified=modified,
         authors=[author_person(request, author) for author in authors],
         publisher=publisher(request),
         section=section.title if section else "",
         keywords=tags,
+        corrections=[
+            sd.correction_comment(text=note.note, date_published=note.noted_at, kind=note.kind)
+            for note in page.correction_notes
+        ],
     )
     return HeadMetadata(
         title=full_title(page.seo_title or page.title),

@@ -63,6 +63,7 @@ def news_article(
     publisher,
     section="",
     keywords=(),
+    corrections=(),
 ):
     """A NewsArticle. `headline` is cut to the 110 characters search engines show."""
     data = {
@@ -83,7 +84,23 @@ def news_article(
         data["articleSection"] = section
     if keywords:
         data["keywords"] = list(keywords)
+    if corrections:
+        data["correction"] = list(corrections)
     return data
+
+
+def correction_comment(*, text, date_published, kind="correction"):
+    """A schema.org CorrectionComment: one dated note of an article's corrections log.
+
+    schema.org has no separate type for an update that corrects nothing, so both
+    kinds are CorrectionComments; ``name`` tells readers' tools which it is.
+    """
+    return {
+        "@type": "CorrectionComment",
+        "name": "Update" if kind == "update" else "Correction",
+        "text": text,
+        "datePublished": machine_datetime(date_published),
+    }
 
 
 def breadcrumb_list(crumbs):

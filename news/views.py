@@ -5,13 +5,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from taggit.models import Tag
 
-from cms.visibility import visible
+from cms.visibility import visible, visible_snippets
 
 from . import seo
 from .forms import SearchForm
 from .models import ArticlePage, NewsIndexPage
 from .models.pages import attach_sections, paginate
-from .search import search_articles, search_terms
+from .search import max_results, search_articles, search_terms
 
 
 def tag_detail(request, slug):
@@ -39,7 +39,9 @@ def author_archive(request, slug):
     from authors.models import Author
 
     author = get_object_or_404(
-        Author.objects.select_related("portrait").prefetch_related("portrait__renditions"),
+        visible_snippets(
+            Author.objects.select_related("portrait").prefetch_related("portrait__renditions")
+        ),
         slug=slug,
     )
     articles = paginate(
@@ -66,6 +68,7 @@ def search(request):
     sections = list(visible(NewsIndexPage.objects.all()).order_by("path"))
     form = SearchForm(request.GET or None, sections=sections)
     results = None
+    many_results = False
     query = ""
     data = {}
     if form.is_bound and form.is_valid():
@@ -81,6 +84,8 @@ def search(request):
             )
             results = paginate(request, matches, per_page=SEARCH_RESULTS_PER_PAGE)
             results.object_list = attach_sections(results.object_list)
+            # More matched than a search returns: the newest that many are shown.
+            many_results = results.paginator.count >= max_results()
     title = f"Search results for “{query}”" if results is not None else "Search"
     seo_metadata = seo.listing_metadata(
         request,
@@ -93,6 +98,7 @@ def search(request):
         "form": form,
         "search_query": query,
         "results": results,
+        "many_results": many_results,
         "author_filter": data.get("author"),
         "tag_filter": data.get("tag"),
         "pagination_query": form.query_string() if results is not None else "",

@@ -1,8 +1,10 @@
 """`make audit`: the hardening checks with a larger (still bounded) budget, and their figures.
 
-Runs the hardening modules that exist (the list grows as they land; a missing
-one is named, not an error) in one pytest run, with AUDIT_EXAMPLES examples
-per fuzzed operation (default 20) and AUDIT_FIGURES_FILE set, then prints what
+Runs the hardening modules (fuzzing, tests/test_hardening_*.py with the upload
+and database fault drills, the leak matrix, the injection corpus, the security
+headers; a missing one is named, not an error) in one pytest run, with
+AUDIT_EXAMPLES examples per fuzzed operation (default 20) and
+AUDIT_FIGURES_FILE set, then prints what
 the tests recorded with the ``audit_figures`` fixture (tests/audit_support.py):
 probes and leaks, fuzz cases and 5xx, payloads and escapes, faults injected
 and data lost. Exits with pytest's status. Extra arguments go to pytest.
@@ -28,6 +30,7 @@ MODULES = [
     "tests/test_fuzz_api.py",
     "tests/test_hardening_*.py",
     "tests/test_leak_matrix.py",
+    "tests/test_injection_corpus.py",
     "tests/test_security_headers.py",
 ]
 DEFAULT_EXAMPLES = "20"

@@ -8,15 +8,7 @@ import os
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from news.demo.screenshots import CHROMIUM, CHROMIUM_ARGS  # one list for tests and pictures
 
 
 def missing(reason):
@@ -53,3 +45,51 @@ def browser(live_server):
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def serve_media(route):
+    """A Playwright route handler for `**/media/**`: files from MEDIA_ROOT.
+
+    The live server serves static files only (DEBUG is off in tests); pages
+    whose pictures must really load (screenshots, byte budgets) route media here.
+    """
+    from pathlib import Path
+
+    from django.conf import settings
+
+    relative = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
+    path = Path(settings.MEDIA_ROOT) / relative
+    if path.is_file():
+        route.fulfill(path=str(path))
+    else:
+        route.fulfill(status=404)
+
+
+def wait_until(page, expression, timeout_ms=30_000, interval_ms=100):
+    """Poll ``expression`` in the page until it is truthy.
+
+    Playwright's ``wait_for_function`` compiles its predicate with ``eval`` inside the
+    page, which Byline's Content-Security-Policy (no 'unsafe-eval') refuses; ``evaluate``
+    goes through the DevTools protocol, which the policy does not govern.
+    """
+    waited = 0
+    while not page.evaluate(expression):
+        if waited >= timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(interval_ms)
+        waited += interval_ms
+
+
+def settle(page):
+    """Wait for the page's CSS transitions (a message sliding in, a panel opening) to end.
+
+    axe-core measures colours as painted, and text caught mid-fade has too little
+    contrast; call this before every accessibility check. Keyframe animations (a
+    spinner, the admin's badge that pings for 25 s) do not count.
+    """
+    wait_until(
+        page,
+        "document.getAnimations().every("
+        "(a) => !(a instanceof CSSTransition) || a.playState !== 'running')",
+        timeout_ms=10_000,
+    )

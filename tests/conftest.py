@@ -7,12 +7,14 @@ pytest_plugins = ["tests.browser_support", "tests.audit_support"]
 @pytest.fixture(autouse=True)
 def _media_and_caches(settings, tmp_path):
     """Each test writes images to its own folder and starts with an empty cache."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    cache.clear()
+    for alias in settings.CACHES:  # "pages" too: no answer stays cached between tests
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

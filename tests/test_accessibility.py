@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser_support import missing
+from tests.browser_support import missing, settle
 from tests.factories import (
     body_with_every_block,
     make_article,
@@ -152,6 +152,13 @@ def describe(violations):
     ]
 
 
+def serious(axe, page):
+    """The page's serious and critical axe-core violations, once its transitions ended."""
+    settle(page)
+    violations = axe.run(page).response["violations"]
+    return describe([v for v in violations if v["impact"] in BLOCKING_IMPACTS])
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reader_pages_have_no_serious_axe_violations(browser, live_server):
@@ -166,10 +173,9 @@ def test_reader_pages_have_no_serious_axe_violations(browser, live_server):
         for name, url in PAGES.items():
             response = page.goto(live_server.url + url)
             assert response.status in (200, 400, 404), (name, response.status)
-            violations = axe.run(page).response["violations"]
-            blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+            blocking = serious(axe, page)
             if blocking:
-                found[name] = describe(blocking)
+                found[name] = blocking
     finally:
         page.close()
     assert found == {}

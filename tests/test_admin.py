@@ -78,6 +78,10 @@ def article_form(author, **overrides):
         "tags": "Ferries, Winter",
     }
     data.update(overrides)
+    # Inline panels other features add to the editor (corrections, related links)
+    # are sent empty, as the browser sends their management forms.
+    for name in ArticlePage.get_edit_handler().get_form_class().formsets:
+        data.setdefault(name, inline_formset([]))
     return nested_form_data(data)
 
 
@@ -131,15 +135,19 @@ def test_author_add_form_has_every_field(admin_client):
 
 
 def test_author_created_through_the_admin_is_saved_with_a_slug(admin_client):
-    response = admin_client.post(reverse("wagtailsnippets_authors_author:add"), author_form())
+    response = admin_client.post(
+        reverse("wagtailsnippets_authors_author:add"), author_form(**{"action-publish": "1"})
+    )
     assert response.status_code == 302
     author = Author.objects.get(name="Ines Duarte")
+    assert author.live
     assert author.slug == "ines-duarte"
     assert author.role == "Picture editor"
     assert "2015" in author.long_bio
     assert [link.value["service"] for link in author.profile_links] == ["mastodon", "website"]
     assert author.latest_revision is not None
-    # And the public page exists straight away.
+    # Published: the public page exists straight away (a draft would not; see
+    # tests/test_editor_draft_authors.py).
     assert parse(admin_client.get("/authors/ines-duarte/")).select_one("h1").string == (
         "Ines Duarte"
     )
@@ -172,12 +180,23 @@ def test_author_edit(admin_client):
     assert page.select_one("[name=name]")["value"] == "Ines Duarte"
     assert page.select_one("[name=role]")["value"] == "Reporter"
 
+    # Saving keeps a draft: readers still see the published version.
     response = admin_client.post(url, author_form(slug="ines-duarte", role="Picture editor"))
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert author.role == "Reporter"
+    assert author.has_unpublished_changes
+    assert author.revisions.count() == 1
+
+    response = admin_client.post(
+        url, author_form(slug="ines-duarte", role="Picture editor", **{"action-publish": "1"})
+    )
     assert response.status_code == 302
     author.refresh_from_db()
     assert author.role == "Picture editor"
     assert author.slug == "ines-duarte"
-    assert author.revisions.count() == 1
+    assert not author.has_unpublished_changes
+    assert author.revisions.count() == 2
 
 
 def test_author_preview_renders_the_author_box(admin_client):
@@ -340,3 +359,36 @@ def test_image_uploaded_with_credit_and_caption(admin_client):
     assert image.credit_line == "Image: Sam Lee/Byline"
     assert image.default_caption == "The harbour after the storm."
     assert image.default_alt_text == "Boats moored in the harbour at dusk"
+
+
+def test_a_byline_reordered_with_a_new_row_publishes(admin_client):
+    """A new byline row may take an author a kept row gives up in the same edit."""
+    nia, ada = make_author("Nia Berg"), make_author("Ada Lamb")
+    article = make_article(make_section("Coast"), authors=[nia])
+    byline_id = article.article_authors.get().pk
+    data = article_form(nia, slug=article.slug)
+    rows = inline_formset([{"id": byline_id, "author": ada.pk}, {"author": nia.pk}], initial=1)
+    rows["0"]["ORDER"], rows["1"]["ORDER"] = "2", "1"  # Nia first again, in a new row
+    data.update(nested_form_data({"article_authors": rows}))
+    data["action-publish"] = "Publish"
+    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=(article.pk,)), data)
+    assert response.status_code == 302
+    assert [a.name for a in ArticlePage.objects.get(pk=article.pk).authors] == [
+        "Nia Berg",
+        "Ada Lamb",
+    ]
+
+
+def test_a_byline_naming_an_author_twice_is_a_form_error(admin_client):
+    nia = make_author("Nia Berg")
+    article = make_article(make_section("Coast"), authors=[nia])
+    data = article_form(nia, slug=article.slug)
+    data.update(
+        nested_form_data(
+            {"article_authors": inline_formset([{"author": nia.pk}, {"author": nia.pk}])}
+        )
+    )
+    data["action-publish"] = "Publish"
+    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=(article.pk,)), data)
+    assert response.status_code == 200  # the form again, with its errors
+    assert [a.name for a in ArticlePage.objects.get(pk=article.pk).authors] == ["Nia Berg"]

@@ -16,15 +16,30 @@ from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def steady_content_stamps(monkeypatch):
+    """The HTTP cache's content stamps (cms.http_cache: a few aggregate queries) are
+    recomputed once a minute; on a slow machine a measured request could land on that
+    minute's end and count them. The budgets are about rendering: keep them for the test."""
+    from cms import http_cache
+
+    monkeypatch.setattr(http_cache, "TRUST_FOR", 3600)
+
+
 LISTINGS = {
     "v2 listing": "/api/v2/pages/?type=news.ArticlePage&fields=*&limit=20",
     "v2 articles": "/api/v2/articles/?fields=*&limit=20",
     "v3 listing": "/api/v3/articles/?limit=20",
 }
 DETAILS = {"v2 detail": "/api/v2/pages/{pk}/", "v3 detail": "/api/v3/pages/{pk}/"}
-#: Budgets measured on SQLite and PostgreSQL; a change that adds queries
-#: per article breaks the equality below long before it reaches these.
-BUDGET = {"v2 listing": 18, "v2 articles": 18, "v3 listing": 18, "v2 detail": 19, "v3 detail": 19}
+#: Issue 12 asks for at most 12, with a body holding every block type and page links in
+#: the text and the bios: the lead image joins the article's own query
+#: (``cms.api.specific``), each batch of links is one query, and the sections and the
+#: view-restricted paths come from the shared lookups (``cms.shared_lookups``) while
+#: they do not change. A change that adds queries per article breaks the equality below
+#: first.
+BUDGET = dict.fromkeys([*LISTINGS, *DETAILS], 12)
 
 
 def count_queries(client, url):
@@ -88,8 +103,9 @@ def test_article_listing_and_detail_cost_a_fixed_number_of_queries(client):
     dense, dense_sizes = measure(client, articles[0])
 
     assert dense == sparse
-    for name, count in dense.items():
-        assert count <= BUDGET[name], (name, count)
+    over = {name: count for name, count in dense.items() if count > BUDGET[name]}
+    assert not over, f"over budget: {over} (all: {dense})"
+    for name in dense:
         # The dense responses really hold more.
         assert dense_sizes[name] > sparse_sizes[name], name
     listing = client.get(LISTINGS["v3 listing"]).json()

@@ -1,37 +1,83 @@
-"""`manage.py benchmark`: it measures every reader page and API endpoint it names."""
+"""`manage.py benchmark` (`make bench`): a short real run, and its refusals.
 
-import re
+The smoke run seeds a small database (kept in the temp directory and reused by later
+runs, as the benchmark reuses its own), starts gunicorn with the page cache on and off,
+loads two pages and the floor for a second each, and checks the table, the JSON and
+the chart. Marked ``bench``: it starts real servers (``-m "not bench"`` skips it).
+"""
+
+import json
+import tempfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.factories import make_article, make_author, make_section
+# Shared between runs: seeding is the slow part, and the benchmark reuses a database
+# whose article count matches.
+BENCH_DIR = Path(tempfile.gettempdir()) / "byline-bench-smoke"
+ARTICLES = 30
 
 
-@pytest.mark.django_db
-def test_benchmark_reports_time_and_queries_for_each_url():
-    section = make_section("Harbour")
-    author = make_author("Lena Brook")
-    for n in range(3):
-        make_article(section, title=f"Tide report {n}", authors=[author], tags=["tides"])
+@pytest.mark.own_database
+@pytest.mark.bench
+def test_a_short_benchmark_prints_a_table_and_writes_json_and_a_chart(tmp_path, monkeypatch):
+    # The benchmark would measure DATABASE_URL's database: the suite's must not be it.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    json_path, chart_path = tmp_path / "bench.json", tmp_path / "bench.png"
     out = StringIO()
-    call_command("benchmark", "--requests", "2", stdout=out, stderr=StringIO())
-    lines = out.getvalue().splitlines()
-    assert lines[0] == "3 live articles; 2 requests per URL after one warm-up."
-    rows = {
-        line.split()[0]: line.split()[1:]
-        for line in lines[2:-1]
-        if re.match(r"^/\S*\s+\d{3}\s", line)
+    call_command(
+        "benchmark",
+        *("--articles", str(ARTICLES), "--rounds", "1", "--duration", "2", "--no-demo"),
+        *("--only", "article", "--only", "api_v2_listing"),
+        *("--dir", str(BENCH_DIR), "--json", str(json_path), "--chart", str(chart_path)),
+        stdout=out,
+    )
+    output = out.getvalue()
+
+    document = json.loads(json_path.read_text())
+    rows = {(row["config"], row["target"]): row for row in document["rows"]}
+    assert set(rows) == {
+        (config, target)
+        for config in ("cached", "uncached")
+        for target in ("floor", "article", "api_v2_listing")
     }
-    assert {"/", "/harbour/", "/tags/tides/", "/authors/lena-brook/", "/feed/"} <= set(rows)
-    assert all(values[0] == "200" for values in rows.values()), rows
-    # status, median ms, p95 ms, queries: all numbers, queries per request > 0
-    assert all(float(values[3]) > 0 for values in rows.values())
-    assert lines[-1] == f"Measured {len(rows)} URLs."
+    for row in rows.values():
+        # Answered by the workers (their access log), without errors, at some CPU cost.
+        assert row["served"] >= row["requests"] > 0 and row["errors"] == 0, row
+        assert row["cpu_ms_per_request"] > 0 and row["p50_ms"] <= row["p99_ms"], row
+    # The uncached pages do real work: queries, and more CPU than the floor.
+    assert 0 < rows[("uncached", "article")]["queries"] <= 30
+    assert rows[("uncached", "article")]["cpu_floor_ratio"] > 1
+    assert rows[("uncached", "floor")]["queries"] == 0
+    # With the page cache on, a warm article is a hit that runs no query.
+    assert rows[("cached", "article")]["page_cache"] == "hit"
+    assert rows[("cached", "article")]["queries"] == 0
+    assert document["settings"]["articles"] == ARTICLES
+    assert document["machine"]["cores"] >= 1
+    assert {goal["goal"].split(",")[0] for goal in document["goals"]} >= {"article"}
+    assert all(isinstance(goal["met"], bool) and goal["figure"] for goal in document["goals"])
+
+    assert chart_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert chart_path.stat().st_size > 10_000
+    # The table: a header and one line per page and server, then the goals and a summary.
+    assert "req/s" in output and "CPU ms" in output and "x floor CPU" in output
+    table_rows = [line for line in output.splitlines() if line.startswith("article ")]
+    assert len(table_rows) == 2
+    assert output.rstrip().splitlines()[-1].startswith("Done in ")
+    assert f"wrote {json_path}" in output
 
 
-@pytest.mark.django_db
-def test_benchmark_without_content_says_what_to_do():
-    with pytest.raises(CommandError, match="Run `python manage.py load_demo_content` first"):
-        call_command("benchmark", stdout=StringIO())
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--rounds", "0"), "--rounds must be 1 or more."),
+        (("--duration", "0"), "--duration must be 1 or more."),
+        (("--articles", "0"), "--articles (N) must be 1 or more."),
+    ],
+)
+def test_the_benchmark_refuses_settings_it_cannot_measure_with(arguments, message):
+    with pytest.raises(CommandError) as error:
+        call_command("benchmark", *arguments, stdout=StringIO())
+    assert str(error.value) == message

@@ -57,8 +57,10 @@ def test_every_core_block_is_in_the_article_body_with_a_template():
         "embed",
         "list",
         "table",
+        "separator",
         "fact_box",
         "related_article",
+        "live_updates",
     ]
     for name in CORE_BLOCK_NAMES:
         block = stream.child_blocks[name]
@@ -129,7 +131,10 @@ def test_quotation_with_attribution_and_source():
     blockquote = figure.select_one("blockquote")
     assert blockquote["cite"] == "https://council.example/briefing"
     assert blockquote.select("br")  # line breaks in the quote are kept
-    assert text(figure.select_one("figcaption")) == "— Priya Shah, Council briefing"
+    assert (
+        " ".join(figure.select_one("figcaption").get_text().split())
+        == "— Priya Shah, Council briefing"
+    )
     assert figure.select_one("figcaption cite a")["href"] == "https://council.example/briefing"
     assert api == {
         "quote": "The bridge stays shut\nuntil the survey is done.",
@@ -223,10 +228,16 @@ def test_image_alt_falls_back_to_title_when_the_image_has_no_description():
 @pytest.mark.parametrize(
     ("alignment", "sizes"),
     [
-        ("full", "(min-width: 60em) 48rem, 100vw"),
-        ("wide", "(min-width: 60em) 48rem, 100vw"),
-        ("left", "(min-width: 60em) 22rem, 100vw"),
-        ("right", "(min-width: 60em) 22rem, 100vw"),
+        ("full", "(min-width: 42rem) 40rem, calc(100vw - 2rem)"),
+        ("wide", "(min-width: 42rem) 40rem, calc(100vw - 2rem)"),
+        (
+            "left",
+            "(min-width: 42rem) 18rem, (min-width: 36rem) calc(45vw - 0.9rem), calc(100vw - 2rem)",
+        ),
+        (
+            "right",
+            "(min-width: 42rem) 18rem, (min-width: 36rem) calc(45vw - 0.9rem), calc(100vw - 2rem)",
+        ),
     ],
 )
 def test_image_alignment_sets_class_and_sizes(image, alignment, sizes):
@@ -378,6 +389,15 @@ def test_table_without_header_or_caption():
     row_headers = table.select("tbody th[scope=row]")
     assert [text(th) for th in row_headers] == ["Ward", "North", "South"]
     assert api == {"caption": None, "header": None, "rows": TABLE_DATA}
+
+
+# Separator ----------------------------------------------------------------------
+
+
+def test_separator_is_a_rule_with_no_value():
+    html, api = render("separator", None)
+    assert [hr["class"] for hr in html.select("hr")] == [["block-separator"]]
+    assert api is None
 
 
 # Fact box -----------------------------------------------------------------------

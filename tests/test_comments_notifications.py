@@ -67,10 +67,36 @@ def test_no_email_for_spam_editors_replies_or_without_moderators(
         services.reply_as_editor(make_comment(article), editor, "Thanks for reading.")
     assert mailoutbox == []
 
+
+def test_without_addresses_the_people_who_moderate_are_emailed(
+    client, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    """Issue 14: moderator e-mails by default, with no address typed into the settings."""
+    from django.contrib.auth.models import Group
+
+    article = make_article()
     relaxed_settings(moderator_emails="")
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article)
-    assert mailoutbox == []
+        post(client, article, author_email="first@example.org")
+    assert mailoutbox == []  # nobody to tell: no moderator, no superuser with an address
+
+    django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, author_email="second@example.org")
+    assert [message.to for message in mailoutbox] == [["root@example.org"]]
+
+    moderator = django_user_model.objects.create_user("mo", "mo@example.org", "pw")
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    django_user_model.objects.create_user("quiet", "quiet@example.org", "pw", is_active=False)
+    django_user_model.objects.create_user("writer", "writer@example.org", "pw").groups.add(
+        Group.objects.get(name="Writer")
+    )
+    editor = django_user_model.objects.create_user("ed", "ed@example.org", "pw")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, author_email="third@example.org")
+    assert mailoutbox[-1].to == ["ed@example.org", "mo@example.org"]
+    assert "awaits moderation" in mailoutbox[-1].subject
 
 
 def test_a_pingback_is_announced_as_one(mailoutbox, django_capture_on_commit_callbacks):

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -184,11 +185,13 @@ def test_the_site_renders_the_demo_content(demo, client):
     article = response.content.decode()
     assert response.status_code == 200
     assert "<h1" in article and "Seagrass in the Lowmere estuary" in article
-    assert 'rel="author" href="/authors/priya-castellane/">Priya Castellane</a>' in article
+    assert (
+        'rel="author" href="/authors/priya-castellane/"><bdi>Priya Castellane</bdi></a>' in article
+    )
     assert "we used to joke that we were mapping a memory" in article
-    assert "&mdash; Dr Eilidh Rourke, who leads the marine station" in article
+    assert "&mdash; <bdi>Dr Eilidh Rourke, who leads the marine station" in article
     assert "<caption>Seagrass in the Lowmere estuary (hectares)</caption>" in article
-    assert '<span class="credit">Image: Byline Courier/Graphics</span>' in article
+    assert '<span class="credit">Image: <bdi>Byline Courier/Graphics</bdi></span>' in article
     assert "Volunteers plant seeds in hessian bags" in article
     assert 'rel="tag" href="/tags/oceans/"' in article
     assert "Editor of the science desk" in article
@@ -202,6 +205,49 @@ def test_the_site_renders_the_demo_content(demo, client):
 
     tag = client.get("/tags/climate/").content.decode()
     assert tag.count('class="card__title"') >= 5
+
+
+def test_the_lead_story_shows_comments_a_reply_a_pingback_and_a_webmention(demo, client):
+    from byline_comments.models import Comment
+
+    assert "comments: 4 created, 0 kept" in demo
+    assert "mentions: 2 created, 0 kept" in demo
+    lead = ArticlePage.objects.get(slug=content.LEAD_STORY_SLUG)
+    shown = Comment.objects.filter(article=lead, status="approved")
+    assert Counter(shown.values_list("kind", flat=True)) == {
+        "comment": 4,
+        "pingback": 1,
+        "webmention": 1,
+    }
+    reply = shown.get(parent__isnull=False)
+    assert reply.depth == 1 and reply.parent.author_name == "Tamsin Orr"
+    # Each after the story went out, before the demo's "now".
+    assert all(lead.publication_date < c.created_at < timezone.now() for c in shown)
+
+    page = BeautifulSoup(client.get(lead.url).content, "html.parser")
+    assert " ".join(page.select_one("#comments-title").get_text().split()) == "6 Comments so far"
+    threads = page.select("#comments > ol.comment-list > li.comment")
+    assert len(threads) == 5  # three comments and two mentions, the reply inside its thread
+    replies = page.select("ol.comment-list--replies > li.comment")
+    assert [r.select_one(".comment__author").get_text(strip=True) for r in replies] == [
+        "Joel Brandt"
+    ]
+    mentions = [" ".join(m.get_text().split()) for m in page.select(".comment__mention")]
+    assert mentions == [
+        "Pingback: Fishing truce: what changes for the harbour towns – Harbour Lights",
+        "Webmention: Truce at last – Maren Holt",
+    ]
+    assert page.select_one("form.comment-form textarea") is not None  # open for more
+
+
+def test_a_second_run_adds_no_comments(demo):
+    from byline_comments.models import Comment
+
+    before = Comment.objects.count()
+    output = load_demo()
+    assert Comment.objects.count() == before
+    assert "comments: 0 created, 1 kept" in output
+    assert "mentions: 0 created, 1 kept" in output
 
 
 def test_leaves_the_site_record_alone(demo):

@@ -1,6 +1,7 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, sections, authors and tags."""
 
 import calendar
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -586,3 +587,39 @@ def test_the_feed_id_authority_is_checked(settings, authority, valid):
     assert (errors == []) is valid
     if not valid:
         assert errors[0].id == "byline.E010"
+
+
+# The paper's logo ---------------------------------------------------------------------
+
+
+def static_file_served(client, url):
+    """The bytes behind an absolute static URL, read through the static files finders."""
+    from django.contrib.staticfiles import finders
+
+    path = url.removeprefix("http://testserver/static/")
+    found = finders.find(path)
+    assert found, url
+    return Path(found).read_bytes()
+
+
+@pytest.mark.parametrize("scope", ["site", "section"])
+def test_every_feed_format_carries_the_logo(client, newsroom, scope):
+    from PIL import Image
+
+    rss = parse(client.get(feed_path(scope, "rss", newsroom))).feed
+    atom = parse(client.get(feed_path(scope, "atom", newsroom))).feed
+    document = client.get(feed_path(scope, "json", newsroom)).json()
+    validate_json_feed(document)
+
+    # RSS <image>: at most 144 px wide, with the channel's title and link.
+    assert rss.image.href == "http://testserver/static/icons/icon-144.png"
+    assert rss.image.title == rss.title
+    assert rss.image.link == rss.link
+    assert (rss.image.width, rss.image.height) == (144, 144)
+    # Atom <logo> and <icon>, JSON Feed "icon" and "favicon".
+    assert atom.logo == document["icon"] == "http://testserver/static/img/logo.png"
+    assert atom.icon == document["favicon"] == rss.image.href
+    # Each is a real image of the size it says.
+    for url, size in ((rss.image.href, (144, 144)), (atom.logo, (512, 512))):
+        with Image.open(io.BytesIO(static_file_served(client, url))) as image:
+            assert image.size == size

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from cms import abuse
 from cms.abuse import client_ip
 from tests.api_support import token_for
 from tests.comment_support import (
@@ -173,6 +174,57 @@ def test_valid_tokens_are_not_counted_and_writes_with_bad_tokens_are(client, set
     assert api_get(client, "bad-again").status_code == 429
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v3/articles/",  # Byline's router: a token is optional
+        "/api/v3/site/",  # no authentication at all: the middleware looks the token up
+        "/api/v3/openapi.json",
+        "/api/v3/comments/",
+        "/api/v3/sites/",  # token required: 401
+        "/api/v3/no-such-route/",
+    ],
+)
+def test_every_v3_route_counts_bogus_tokens(client, settings, path):
+    settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 3
+    for n in range(3):
+        response = client.get(
+            path, HTTP_AUTHORIZATION=f"Bearer bogus-{n}", REMOTE_ADDR="203.0.113.42"
+        )
+        assert response.status_code != 429
+    refused = client.get(path, HTTP_AUTHORIZATION="Bearer bogus-4", REMOTE_ADDR="203.0.113.42")
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/problem+json"
+    # The limit is per address, whatever the route: the others are refused too.
+    assert api_get(client, "bogus-5", ip="203.0.113.42").status_code == 429
+
+
+def test_good_tokens_on_routes_without_authentication_are_not_counted(client, settings):
+    settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 2
+    good = token_for(get_user_model().objects.create_superuser("site", "s@example.org", "pw"))
+    for _ in range(4):
+        response = client.get("/api/v3/site/", HTTP_AUTHORIZATION=f"Bearer {good}")
+        assert response.status_code == 200
+
+
+def test_the_token_throttle_counts_the_client_behind_the_proxy(client, settings):
+    settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 2
+    settings.BYLINE_PROXY_COUNT = 1
+
+    def bogus(forwarded):
+        return client.get(
+            "/api/v3/articles/",
+            HTTP_AUTHORIZATION="Bearer bogus",
+            REMOTE_ADDR="10.0.0.1",  # the load balancer
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    assert bogus("198.51.100.1").status_code == 200
+    assert bogus("6.6.6.6, 198.51.100.1").status_code == 200  # a forged entry changes nothing
+    assert bogus("198.51.100.1").status_code == 429
+    assert bogus("198.51.100.2").status_code == 200  # another reader behind the same proxy
+
+
 def test_the_token_throttle_ends_with_its_window(client, settings):
     settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 2
     settings.BYLINE_API_TOKEN_FAILURE_WINDOW = 60
@@ -226,6 +278,26 @@ def test_an_over_limit_post_gets_the_form_back_with_its_text(client):
     assert Comment.objects.count() == 1
 
 
+def test_behind_a_proxy_the_comment_limit_counts_each_reader(client, settings):
+    """Posts reach the app from the proxy's address: BYLINE_PROXY_COUNT tells readers apart."""
+    settings.BYLINE_PROXY_COUNT = 1
+    relaxed_settings(rate_limit_count=2, rate_limit_window_seconds=300)
+    article = make_article()
+
+    def post(reader, n):
+        return client.post(
+            post_url(article),
+            form_data(article, body=f"Is the harbour road open yet? ({reader} {n})"),
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=reader,
+        )
+
+    assert [post("198.51.100.7", n).status_code for n in range(3)] == [302, 302, 429]
+    assert post("198.51.100.8", 0).status_code == 302
+    stored = sorted(Comment.objects.values_list("ip_address", flat=True))
+    assert stored == ["198.51.100.7", "198.51.100.7", "198.51.100.8"]
+
+
 @pytest.mark.parametrize("prefix", ["/api/v2/comments/", "/api/v3/comments/"])
 def test_an_over_limit_api_post_gets_429_and_retry_after(client, prefix):
     origin = "https://frontend.example"
@@ -265,7 +337,7 @@ def test_the_rate_limit_is_counted_atomically_in_the_cache(monkeypatch):
     from byline_comments.checks import basic
 
     calls = []
-    real = basic.cache
+    real = abuse.cache
 
     class Recording:
         def add(self, *args, **kwargs):
@@ -282,7 +354,7 @@ def test_the_rate_limit_is_counted_atomically_in_the_cache(monkeypatch):
         def get(self, *args, **kwargs):  # pragma: no cover - would be a race
             raise AssertionError("the counter must not be read then written")
 
-    monkeypatch.setattr(basic, "cache", Recording())
+    monkeypatch.setattr(abuse, "cache", Recording())
     settings = relaxed_settings(rate_limit_count=3)
     assert basic.count_rate("203.0.113.9", settings)[0] == 1
     assert basic.count_rate("203.0.113.9", settings)[0] == 2
@@ -427,3 +499,56 @@ def test_mentions_lose_direction_overrides_too():
         source_url="https://blank.example/post",
     )
     assert blank.author_name == "https://blank.example/post"
+
+
+# Limits shared by every process through Redis ------------------------------------------
+
+
+@pytest.fixture
+def two_redis_clients(monkeypatch):
+    """Two separate Redis cache clients on one server (db 3), as two app processes have.
+
+    Each is the project's cache as REDIS_URL configures it (cms/settings/base.py).
+    """
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from tests.browser_support import missing
+
+    prefix = f"byline-test-{uuid.uuid4().hex}"
+    clients = [RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": prefix}) for _ in range(2)]
+    try:
+        clients[0].get("ping")
+    except Exception as error:  # redis.ConnectionError, not importable without redis
+        missing(f"Redis is not reachable at {REDIS_TEST_URL}: {error}")
+    yield clients
+    for key in clients[0]._cache.get_client(write=True).scan_iter(f"{prefix}:*"):
+        clients[0]._cache.get_client(write=True).delete(key)
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
+
+
+def test_comment_rate_limit_is_shared_by_processes_through_redis(monkeypatch, two_redis_clients):
+    first, second = two_redis_clients
+    from byline_comments.checks.basic import count_rate
+
+    settings = relaxed_settings(rate_limit_count=3, rate_limit_window_seconds=300)
+    counts = []
+    for process in (first, second, first, second):
+        monkeypatch.setattr(abuse, "cache", process)
+        counts.append(count_rate("203.0.113.50", settings)[0])
+    assert counts == [1, 2, 3, 4]  # one count, whichever process takes the post
+
+
+def test_token_throttle_is_shared_by_processes_through_redis(
+    client, settings, monkeypatch, two_redis_clients
+):
+    first, second = two_redis_clients
+    settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 2
+    monkeypatch.setattr(abuse, "cache", first)
+    assert api_get(client, "bogus-1").status_code == 200
+    assert api_get(client, "bogus-2").status_code == 200
+    monkeypatch.setattr(abuse, "cache", second)  # the next request lands on another process
+    assert api_get(client, "bogus-3").status_code == 429

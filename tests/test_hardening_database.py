@@ -9,6 +9,10 @@
 - PostgreSQL connections kept between requests survive a server restart
   (CONN_HEALTH_CHECKS).
 - Every comment acknowledged with a 302 is in the database.
+
+Each drill records figures for ``make audit``: "faults injected" (requests
+answered while the database was failing, backends killed) and "data lost"
+(writes acknowledged to the client that are not in the database).
 """
 
 import contextlib
@@ -105,7 +109,7 @@ def newsroom(db):
     [OperationalError("connection refused"), InterfaceError("connection already closed")],
     ids=["OperationalError", "InterfaceError"],
 )
-def test_an_unreachable_database_answers_503_everywhere(newsroom, error):
+def test_an_unreachable_database_answers_503_everywhere(newsroom, error, audit_figures):
     section, article = newsroom
     client = Client(raise_request_exception=False)
     readers = [
@@ -124,6 +128,7 @@ def test_an_unreachable_database_answers_503_everywhere(newsroom, error):
         "/api/v3/images/?search=harbour",
         f"/api/v3/articles/{article.pk}/",
     ]
+    audit_figures.add("faults injected", len(readers) + len(apis_v2) + len(apis_v3) + 1)
     with mock.patch.object(connection, "ensure_connection", side_effect=error):
         for path in readers:
             answer = client.get(path)
@@ -140,7 +145,9 @@ def test_an_unreachable_database_answers_503_everywhere(newsroom, error):
             assert answer.json()["status"] == 503, path
             assert "could not parse" not in answer.content.decode(), path
         posted = client.post(comment_url(article), form_data(article))
-        assert_unavailable(posted, RETRY_AFTER_UNAVAILABLE, "comment form")
+    acknowledged = posted.status_code in (201, 302)
+    audit_figures.add("data lost", int(acknowledged and not Comment.objects.exists()))
+    assert_unavailable(posted, RETRY_AFTER_UNAVAILABLE, "comment form")
     assert Comment.objects.count() == 0
 
 
@@ -149,7 +156,7 @@ def test_unparseable_search_words_are_still_a_400(newsroom):
     assert answer.status_code in (200, 400)  # 400 where the engine refuses the quote
 
 
-def test_a_process_whose_database_is_unreachable_answers_503(tmp_path):
+def test_a_process_whose_database_is_unreachable_answers_503(tmp_path, audit_figures):
     env = process_env(
         tmp_path,
         DJANGO_SETTINGS_MODULE="cms.settings.test",
@@ -164,6 +171,9 @@ def test_a_process_whose_database_is_unreachable_answers_503(tmp_path):
     )
     done = manage("shell", "-c", script, env=env, timeout=90)
     answers = json.loads(done.stdout.strip().splitlines()[-1])
+    audit_figures.add("faults injected", len(answers))
+    # The comment post went to a database that cannot store it: acknowledging it loses it.
+    audit_figures.add("data lost", int(answers[-1][0] in (201, 302)))
     assert answers == [[503, str(RETRY_AFTER_UNAVAILABLE)]] * 4
 
 
@@ -214,7 +224,7 @@ def in_a_thread(work):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_held_write_lock_gives_readers_200_and_writers_503(tmp_path, admin_user):
+def test_a_held_write_lock_gives_readers_200_and_writers_503(tmp_path, admin_user, audit_figures):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's database-wide write lock")
     relaxed_settings(rate_limit_count=0, min_fill_seconds=0)
@@ -251,6 +261,17 @@ def test_a_held_write_lock_gives_readers_200_and_writers_503(tmp_path, admin_use
     with on_a_database_file(tmp_path) as path:
         held, after, stored, collections = in_a_thread(lambda: scenario(path))
 
+    audit_figures.add("faults injected", len(held))
+    # Acknowledged: a comment answered 302, a collection the admin answered 302 for.
+    acknowledged = [
+        body
+        for answers, body in ((held, "Lost?"), (after, "Kept."))
+        if answers["comment"].status_code == 302
+    ]
+    collections_saved = sum(answers["admin"].status_code == 302 for answers in (held, after))
+    lost = sum(body not in stored for body in acknowledged)
+    audit_figures.add("data lost", lost + max(0, collections_saved - collections))
+
     for reader in ("reader", "api_v2", "api_v3"):
         assert held[reader].status_code == 200, (reader, held[reader].content[:300])
     assert_unavailable(held["comment"], RETRY_AFTER_LOCKED, "comment")
@@ -268,7 +289,7 @@ def test_a_held_write_lock_gives_readers_200_and_writers_503(tmp_path, admin_use
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_kept_connection_recovers_after_a_database_restart(newsroom_on_postgres):
+def test_a_kept_connection_recovers_after_a_database_restart(newsroom_on_postgres, audit_figures):
     client = Client(raise_request_exception=False)
 
     def kill_and_ask(health_checks):
@@ -295,6 +316,7 @@ def test_a_kept_connection_recovers_after_a_database_restart(newsroom_on_postgre
                 assert cursor.fetchone()[0] is True
             finally:
                 other.close()
+            audit_figures.add("faults injected")
             # What a real server does when a request starts (the test client skips it).
             close_old_connections()
             return client.get("/api/v2/pages/")

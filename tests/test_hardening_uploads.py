@@ -4,6 +4,10 @@ A full disk answers 507 in the client's own format (admin page, JSON for the
 multi-uploader, problem+json for API v3) and leaves neither a partial file nor
 a row; decompression bombs, oversized files, SVG and HTML dressed as a JPEG
 are refused with a form error.
+
+Each fault drill records figures for ``make audit``: "faults injected" (a
+disk that fills up during an upload) and "data lost": images stored before
+the fault whose row or file is gone or changed afterwards.
 """
 
 import errno
@@ -25,6 +29,7 @@ from PIL import Image as PILImage
 from cms.storage import MediaStorage
 from news.models import NewsImage
 from tests.api_support import token_for
+from tests.factories import make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +57,41 @@ class _FillsUp:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
+class StoredBefore:
+    """An image saved before the fault: after it, its row and its bytes must be intact."""
+
+    def __init__(self):
+        self.image = make_image("Stored before the disk filled up", width=16, height=16)
+        self.name = self.image.file.name
+        with self.image.file.open("rb") as file:
+            self.data = file.read()
+
+    def lost(self):
+        """0 when the image and its file are as they were, else 1."""
+        if not NewsImage.objects.filter(pk=self.image.pk, file=self.name).exists():
+            return 1
+        storage = self.image.file.storage
+        if not storage.exists(self.name):
+            return 1
+        with storage.open(self.name, "rb") as file:
+            return int(file.read() != self.data)
+
+    def others(self):
+        """New images since (a failed upload must leave none)."""
+        return NewsImage.objects.exclude(pk=self.image.pk)
+
+
 @pytest.fixture
-def full_disk(settings):
+def stored_before(audit_figures):
+    """What the fault must not lose; counts the fault and the loss for ``make audit``."""
+    before = StoredBefore()
+    yield before
+    audit_figures.add("faults injected")
+    audit_figures.add("data lost", before.lost())
+
+
+@pytest.fixture
+def full_disk(settings, stored_before):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "tests.test_hardening_uploads.FullDiskStorage"},
@@ -96,9 +134,11 @@ def png_declaring(width, height):
     )
 
 
-def media_files(settings):
+def media_files(settings, but=None):
+    """Files under MEDIA_ROOT, except ``but``'s (an image stored before the test)."""
     root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    return [name for name in files if but is None or name != but.name]
 
 
 def admin_upload(client, upload, title="Upload"):
@@ -160,7 +200,7 @@ autocommit = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @autocommit
 def test_admin_upload_on_a_full_disk_answers_507_in_the_admin_design(
-    admin_http, full_disk, settings
+    admin_http, full_disk, stored_before, settings
 ):
     answer = admin_upload(admin_http, noise_png())
     assert answer.status_code == 507
@@ -168,24 +208,30 @@ def test_admin_upload_on_a_full_disk_answers_507_in_the_admin_design(
     body = answer.content.decode()
     assert "wagtailadmin/css/core.css" in body  # the admin's own design
     assert "storage is full" in body and "Nothing was saved" in body
-    assert NewsImage.objects.count() == 0
-    assert media_files(settings) == []
+    assert not stored_before.others().exists()
+    assert media_files(settings, but=stored_before) == []
+    assert stored_before.lost() == 0
 
 
 @autocommit
-def test_multi_upload_on_a_full_disk_answers_507_json(admin_http, full_disk, settings):
+def test_multi_upload_on_a_full_disk_answers_507_json(
+    admin_http, full_disk, stored_before, settings
+):
     answer = multi_upload(admin_http, noise_png())
     assert answer.status_code == 507
     assert answer["Content-Type"] == "application/json"
     body = answer.json()
     assert body["success"] is False
     assert "storage is full" in body["error_message"]
-    assert NewsImage.objects.count() == 0
-    assert media_files(settings) == []
+    assert not stored_before.others().exists()
+    assert media_files(settings, but=stored_before) == []
+    assert stored_before.lost() == 0
 
 
 @autocommit
-def test_api_upload_on_a_full_disk_answers_507_problem(admin_user, full_disk, settings):
+def test_api_upload_on_a_full_disk_answers_507_problem(
+    admin_user, full_disk, stored_before, settings
+):
     answer = api_upload(Client(raise_request_exception=False), admin_user, noise_png())
     assert answer.status_code == 507
     assert answer["Content-Type"] == "application/problem+json"
@@ -193,8 +239,9 @@ def test_api_upload_on_a_full_disk_answers_507_problem(admin_user, full_disk, se
     assert problem["status"] == 507
     assert problem["title"] == "Insufficient Storage"
     assert "storage is full" in problem["detail"]
-    assert NewsImage.objects.count() == 0
-    assert media_files(settings) == []
+    assert not stored_before.others().exists()
+    assert media_files(settings, but=stored_before) == []
+    assert stored_before.lost() == 0
 
 
 def test_uploads_work_again_once_there_is_room(admin_http, settings):
@@ -224,14 +271,20 @@ def tiny_tmpfs(tmp_path):
 
 
 @autocommit
-def test_a_really_full_disk_answers_507_and_keeps_nothing(admin_http, settings, tiny_tmpfs):
+def test_a_really_full_disk_answers_507_and_keeps_nothing(
+    admin_http, settings, tiny_tmpfs, audit_figures
+):
     settings.MEDIA_ROOT = str(tiny_tmpfs)
+    before = StoredBefore()  # on the same small disk: filling it must not harm it
     upload = noise_png(side=200)  # about 120 KB: more than the file system holds
     assert upload.size > 64 * 1024
     answer = admin_upload(admin_http, upload)
+    audit_figures.add("faults injected")
+    audit_figures.add("data lost", before.lost())
     assert answer.status_code == 507
-    assert NewsImage.objects.count() == 0
-    assert media_files(settings) == []
+    assert not before.others().exists()
+    assert media_files(settings, but=before) == []
+    assert before.lost() == 0
     # The space is back: a small image fits.
     assert admin_upload(admin_http, noise_png(side=16), title="Small").status_code == 302
 

@@ -31,6 +31,13 @@ def card_titles(container):
     return [text(a) for a in container.select("article.card .card__title a")]
 
 
+def latest_titles(page):
+    """The latest stories after the lead: "Also today" beside it, then "Most recent"."""
+    secondary = page.select_one("section.front-secondary")
+    recent = page.select_one("section.front-recent")
+    return (card_titles(secondary) if secondary else []) + (card_titles(recent) if recent else [])
+
+
 def articles(section, count, *, first=0, prefix=None, **fields):
     """`count` live articles in `section`, each an hour newer than the last (oldest first).
 
@@ -101,10 +108,15 @@ def test_home_leads_with_the_newest_article_when_no_story_is_chosen(client):
     assert card_titles(lead) == ["Coast 9"]
     assert "card--lead" in lead.select_one("article")["class"]
     assert len(page.select("article.card--lead")) == 1  # only the lead is styled as the lead
-    latest = page.select_one("section.front-latest")
-    assert text(latest.select_one("h2")) == "Latest"
-    # Newest first, without the lead, at most LATEST_COUNT.
-    assert card_titles(latest) == newest_first(coast)[1 : 1 + LATEST_COUNT]
+    assert text(page.select_one("section.front-secondary h2")) == "Also today"
+    assert text(page.select_one("section.front-recent h2")) == "Most recent"
+    # Newest first, without the lead, at most LATEST_COUNT: three beside the lead.
+    expected = newest_first(coast)[1 : 1 + LATEST_COUNT]
+    assert card_titles(page.select_one("section.front-secondary")) == expected[:3]
+    assert latest_titles(page) == expected
+    # The stories beside the lead have no picture; "Most recent" is headlines and times.
+    assert page.select(".front-secondary img, .front-recent img") == []
+    assert page.select(".front-recent .card__standfirst") == []
 
 
 def test_home_lead_image_loads_at_once_and_the_others_lazily(client):
@@ -113,8 +125,8 @@ def test_home_lead_image_loads_at_once_and_the_others_lazily(client):
         make_article(section, title=f"Pictured {n}", lead_image=make_image(f"Picture {n}"))
     page = parse(client.get("/"))
     assert page.select_one("section.front-lead img").get("loading") is None
-    others = page.select(".front-latest img")
-    assert len(others) == 2
+    others = page.select(".front-rails img")
+    assert len(others) == 1  # the newest of the section's rail; "Also today" has no pictures
     assert all(img["loading"] == "lazy" for img in others)
 
 
@@ -127,7 +139,7 @@ def test_home_leads_with_the_story_the_editor_chose(client):
 
     page = parse(client.get("/"))
     assert card_titles(page.select_one("section.front-lead")) == ["Coast 0"]
-    latest = card_titles(page.select_one("section.front-latest"))
+    latest = latest_titles(page)
     assert latest == newest_first(coast)[:LATEST_COUNT]
     assert "Coast 0" not in latest
 
@@ -139,7 +151,7 @@ def test_home_chosen_lead_is_not_repeated_in_latest(client):
     home.save_revision().publish()
     page = parse(client.get("/"))
     assert card_titles(page.select_one("section.front-lead")) == ["Coast 2"]
-    assert card_titles(page.select_one("section.front-latest")) == [
+    assert latest_titles(page) == [
         "Coast 4",
         "Coast 3",
         "Coast 1",
@@ -291,7 +303,9 @@ def test_tag_page_lists_tagged_live_articles(client, hidden_articles):
     ]
     make_article(coast, title="Not tagged", tags=["Ferries"])
     page = parse(client.get("/tags/harbour/"))
-    assert [text(h) for h in page.select("h1")] == ["Articles tagged “Harbour”"]
+    assert [" ".join(h.get_text().split()) for h in page.select("h1")] == [
+        "Articles tagged “Harbour”"
+    ]
     assert card_titles(page.select_one("main")) == newest_first(tagged)
     sections = [text(a) for a in page.select(".card__section a")]
     assert sections == ["City", "Coast"]

@@ -480,3 +480,24 @@ def test_past_the_per_source_limit_requests_get_429_whatever_the_ip(client, othe
         )
     assert limited.status_code == 429
     assert "too many requests from this source" in limited.json()["message"]
+
+
+def test_behind_a_proxy_the_per_ip_limit_counts_each_client(client, settings):
+    """With BYLINE_PROXY_COUNT, the proxy's own address is not the one counted."""
+    settings.BYLINE_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def post(n, forwarded_for):
+        return client.post(
+            ENDPOINT,
+            {"source": f"https://s{n}.example/p", "target": "http://localhost/x/"},
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+            **proxy,
+        ).status_code
+
+    with override_settings(BYLINE_MENTIONS_RATE_LIMIT_PER_IP=(1, 600)):
+        first = [post(0, "198.51.100.1"), post(1, "198.51.100.2")]
+        # A client cannot reset its count by writing its own X-Forwarded-For entry.
+        again = post(2, "203.0.113.9, 198.51.100.1")
+    assert first == [400, 400]  # one each: counted, although refused
+    assert again == 429

@@ -256,6 +256,7 @@ def wait_for(condition, timeout=10):
         time.sleep(0.1)
 
 
+@pytest.mark.own_database
 @builds_test_database
 def test_an_unhandled_error_is_one_json_line_on_stderr_without_personal_data(tmp_path, production):
     with running_gunicorn(tmp_path, production()) as server:
@@ -300,6 +301,7 @@ def test_an_unhandled_error_is_one_json_line_on_stderr_without_personal_data(tmp
         assert private not in stdout
 
 
+@pytest.mark.own_database
 @builds_test_database
 def test_a_sane_request_id_is_echoed_and_anything_else_replaced(tmp_path, production):
     with running_gunicorn(tmp_path, production()) as server:
@@ -343,6 +345,7 @@ def test_gunicorn_refuses_to_start_when_the_system_checks_fail(tmp_path):
     assert "Listening at" not in output
 
 
+@pytest.mark.own_database
 @builds_test_database
 def test_sentry_receives_the_error_without_personal_data(tmp_path, production, httpserver):
     envelopes = []
@@ -398,6 +401,7 @@ def test_sentry_receives_the_error_without_personal_data(tmp_path, production, h
     [({}, "JsonFormatter"), ({"BYLINE_LOG_FORMAT": "text"}, "TextFormatter")],
     ids=["json-by-default", "text-on-request"],
 )
+@pytest.mark.own_database
 def test_production_logs_json_and_without_a_dsn_never_imports_sentry(production, env, formatter):
     code = (
         "import json, logging, sys, django; django.setup(); "
@@ -417,6 +421,7 @@ def test_production_logs_json_and_without_a_dsn_never_imports_sentry(production,
     assert json.loads(result.stdout) == {"sentry": False, "formatter": formatter}
 
 
+@pytest.mark.own_database
 def test_production_refuses_a_bad_sentry_sample_rate(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import cms.settings.production"],

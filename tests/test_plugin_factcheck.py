@@ -174,6 +174,9 @@ def test_switched_off_plugin_block_survives_an_admin_edit(admin_client, checked_
                 ),
                 "tags": "",
                 "action-publish": "publish",
+                # The editor's other inline panels, sent empty as the browser does.
+                "corrections": inline_formset([]),
+                "related_links": inline_formset([]),
             }
         )
         data["body-1-id"] = fact_block["id"]

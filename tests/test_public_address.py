@@ -261,6 +261,7 @@ def test_demo_admin_prints_the_public_admin_link(settings, tmp_path, monkeypatch
     assert f"  admin:    {BASE}/admin/\n" in out.getvalue()
 
 
+@pytest.mark.own_database
 def test_the_environment_variable_reaches_a_fresh_process(tmp_path):
     """`make run` exports BYLINE_BASE_URL; a new process prints links from it."""
     env = {
@@ -387,6 +388,7 @@ def test_a_wagtail_copy_set_elsewhere_is_reported(settings):
         assert check_ids() == ["byline.W001"]
 
 
+@pytest.mark.own_database
 def test_production_check_deploy_fails_without_an_https_address():
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

@@ -1,8 +1,13 @@
 """Query budgets: a reader page costs the same number of SQL queries however much it shows.
 
 Each test renders a page once to warm what is legitimately made on first view (image
-renditions, the site-root cache), then counts the queries of a second render and compares a
-small page with a large one. The BUDGET ceilings catch a constant cost creeping up unnoticed.
+renditions, the site-root cache and the shared lookups of ``cms.shared_lookups``: the Site,
+site settings and the menu), then counts the queries of a second render and compares a
+small page with a large one. The page cache is off here (``no_page_cache``): what is
+budgeted is the cost of a miss.
+
+Issue 12 asks for at most 12 queries on every page (ISSUE_BUDGET); every page meets it, and
+the BUDGET entries below it catch a constant cost creeping up unnoticed.
 """
 
 import datetime as dt
@@ -12,16 +17,58 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from news.models import ArticlePage
+from tests.comment_support import make_comment
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def steady_content_stamps(monkeypatch):
+    """The HTTP cache's content stamps (cms.http_cache: a few aggregate queries) are
+    recomputed once a minute; on a slow machine a measured request could land on that
+    minute's end and count them. The budgets are about rendering: keep them for the test."""
+    from cms import http_cache
+
+    monkeypatch.setattr(http_cache, "TRUST_FOR", 3600)
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    settings.BYLINE_PAGE_CACHE = False
+
+
 START = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 
-# Ceilings per page type, with the installed plugins enabled. Measured when written: article
-# 18 without images (4 of them from the comments plugin), +2 for a lead image and +2 for body
-# images (the image and rendition queries); home 16, section 13, tag 10, author 11, list 5.
-BUDGET = {"article": 24, "home": 18, "section": 15, "tag": 12, "author": 13, "author_list": 6}
+ISSUE_BUDGET = 12
+# Ceilings per page type, with the installed plugins enabled: the issue's 12 everywhere but
+# the author list, which costs far less. Measured when written (article page with a lead
+# image, body images, comments, corrections and related articles): article 11, home 10,
+# section 8, tag 6, author 7; the article page was 24 before the shared lookups and the
+# batched image loading (news/article_loading.py).
+BUDGET = {
+    **{
+        page: ISSUE_BUDGET
+        for page in (
+            "article",
+            "home",
+            "section",
+            "tag",
+            "author",
+            "search",
+            "feed",
+            "section_feed",
+            "tag_feed",
+            "author_feed",
+            "sitemap_index",
+            "sitemap_pages",
+            "sitemap_authors",
+            "sitemap_tags",
+            "news_sitemap",
+        )
+    },
+    "author_list": 6,
+}
 
 
 def queries(client, url):
@@ -67,7 +114,7 @@ def test_article_cost_does_not_grow_with_authors(client):
     small, large = queries(client, one.url), queries(client, six.url)
     assert_same_cost(small, large, BUDGET["article"])
     # The page really shows them all.
-    assert client.get(six.url).content.decode().count('class="author-box"') == 6
+    assert client.get(six.url).content.decode().count('class="author-box h-card"') == 6
 
 
 def test_article_cost_does_not_grow_with_tags(client):
@@ -181,4 +228,44 @@ def test_author_list_cost_does_not_grow_with_authors(client):
         author_with_portrait(f"Writer {n}")
     large = queries(client, "/authors/")
     assert_same_cost(small, large, BUDGET["author_list"])
-    assert client.get("/authors/").content.decode().count('class="author-box"') == 15
+    assert client.get("/authors/").content.decode().count('class="author-box h-card"') == 15
+
+
+def test_article_cost_does_not_grow_with_comments(client):
+    section = make_section("Coast")
+    author = author_with_portrait("Writer One")
+    quiet = make_article(section, authors=[author], tags=["Harbour"])
+    busy = make_article(section, authors=[author], tags=["Harbour"])
+    make_comment(quiet)
+    for n in range(8):
+        parent = make_comment(busy, author_name=f"Reader {n}")
+        make_comment(busy, parent=parent, author_name=f"Replier {n}")
+    assert_same_cost(queries(client, quiet.url), queries(client, busy.url), BUDGET["article"])
+    assert "Replier 7" in client.get(busy.url).content.decode()
+
+
+def test_search_feeds_and_sitemaps_cost_does_not_grow_with_articles(client, newsroom):
+    section, author = newsroom["section"], newsroom["author"]
+    urls = {
+        "search": "/search/?q=story",
+        "feed": "/feed/",
+        "section_feed": f"/sections/{section.slug}/feed/",
+        "tag_feed": "/tags/harbour/feed/",
+        "author_feed": f"/authors/{author.slug}/feed/",
+        "sitemap_index": "/sitemap.xml",
+        "sitemap_pages": "/sitemap-pages.xml",
+        "sitemap_authors": "/sitemap-authors.xml",
+        "sitemap_tags": "/sitemap-tags.xml",
+        "news_sitemap": "/news-sitemap.xml",
+    }
+    newsroom["add"](3)
+    small = {name: queries(client, url) for name, url in urls.items()}
+    sizes = {name: len(client.get(url).content) for name, url in urls.items()}
+    newsroom["add"](12)
+    large = {name: queries(client, url) for name, url in urls.items()}
+    for name in urls:
+        assert_same_cost(small[name], large[name], BUDGET[name], name)
+    grown = {name for name, url in urls.items() if len(client.get(url).content) > sizes[name]}
+    # Everything that lists articles lists more of them now (the news sitemap only lists
+    # the last two days, and the author and tag sitemaps list the same few pages).
+    assert grown >= set(urls) - {"news_sitemap", "sitemap_authors", "sitemap_index"}, grown

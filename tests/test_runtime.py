@@ -267,6 +267,7 @@ def test_health_answers_503_when_the_database_is_down(client):
     assert body["cache"]["ok"] is True
 
 
+@pytest.mark.own_database
 def test_health_answers_503_from_a_process_whose_database_is_unreachable(tmp_path):
     env = process_env(tmp_path, DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/gone")
     script = (
@@ -292,6 +293,7 @@ def test_check_warns_when_tasks_wait_and_no_worker_is_seen(task_queue, tmp_path)
 # Processes: run_all, and a worker killed mid-task -----------------------------------
 
 
+@pytest.mark.own_database
 def test_run_all_serves_works_and_stops_all_three_together(tmp_path):
     env = process_env(tmp_path)
     manage("migrate", "--noinput", "-v", "0", env=env)
@@ -320,6 +322,7 @@ def test_run_all_serves_works_and_stops_all_three_together(tmp_path):
     assert "Clock running" in output
 
 
+@pytest.mark.own_database
 def test_tasks_survive_a_killed_worker_and_complete_once(tmp_path):
     env = process_env(tmp_path, BYLINE_WORKER_STALE_AFTER="2")
     manage("migrate", "--noinput", "-v", "0", env=env)
@@ -361,6 +364,7 @@ def test_tasks_survive_a_killed_worker_and_complete_once(tmp_path):
     assert "['SUCCESSFUL', 'SUCCESSFUL', 'SUCCESSFUL']" in statuses
 
 
+@pytest.mark.own_database
 def test_the_worker_command_is_on_the_path_of_a_fresh_process():
     done = subprocess.run(
         [sys.executable, "manage.py", "help", "run_worker"],
@@ -395,6 +399,7 @@ def test_a_due_scheduled_article_is_published_by_the_first_reader_without_a_work
     assert DBTaskResult.objects.filter(task_path="cms.runtime.tasks.publish_scheduled").count() == 0
 
 
+@pytest.mark.own_database
 def test_production_settings_serve_pages_with_the_static_files_make_run_collected(tmp_path):
     static_root = str(tmp_path / "static")
     env = process_env(tmp_path, STATIC_ROOT=static_root)

@@ -206,7 +206,7 @@ def test_search_page_filters_and_orders(client, newsroom):
         "Silt samples from the estuary",
         "Harbour dredging plan approved",
     ]
-    assert "Only articles by Ada Quill" in response.content.decode()
+    assert "Only articles by <bdi>Ada Quill</bdi>" in response.content.decode()
     response = client.get("/search/", {"q": "dredging", "tag": "council"})
     assert [a.title for a in response.context["results"].object_list] == [
         "Council meeting runs late"
@@ -339,3 +339,64 @@ def test_searching_an_empty_queryset_gives_no_results(order):
     results = search_articles("harbour", queryset=ArticlePage.objects.none(), order=order)
     assert list(results) == []
     assert results.count() == 0
+
+
+def test_a_search_returns_the_newest_matches_up_to_its_limit(client, settings):
+    """More matches than BYLINE_SEARCH_MAX_RESULTS: the newest that many, ranked or
+    dated, counted as that many, in the page and both APIs."""
+    settings.BYLINE_SEARCH_MAX_RESULTS = 3
+    section = make_section("Coast")
+    now = timezone.now()
+    # The oldest has the word in its headline: the best match, but not among the newest 3.
+    make_article(
+        section, title="Lighthouse keepers retire", publication_date=now - timedelta(days=9)
+    )
+    for days, title in [
+        (4, "Ferry timetable"),
+        (3, "Pier repairs"),
+        (2, "Dune walk"),
+        (1, "Tide tables"),
+    ]:
+        make_article(
+            section,
+            title=title,
+            body=[paragraph("The old lighthouse stands above the bay.")],
+            publication_date=now - timedelta(days=days),
+        )
+
+    assert titles(search_articles("lighthouse", order="date")) == [
+        "Tide tables",
+        "Dune walk",
+        "Pier repairs",
+    ]
+    ranked = search_articles("lighthouse")
+    assert ranked.count() == 3
+    assert sorted(titles(ranked)) == ["Dune walk", "Pier repairs", "Tide tables"]
+    assert search_articles("keepers").count() == 1  # fewer matches: every one
+
+    page = client.get("/search/?q=lighthouse").content.decode()
+    assert "3 articles for" in page and "Lighthouse keepers retire" not in page
+    assert "These are the newest 3 matches" in page
+    assert "These are the newest" not in client.get("/search/?q=keepers").content.decode()
+    assert client.get("/api/v2/articles/?search=lighthouse").json()["meta"]["total_count"] == 3
+    assert client.get("/api/v3/articles/?search=lighthouse").json()["count"] == 3
+
+
+@pytest.mark.parametrize("common", [True, False], ids=["walking the newest", "matching first"])
+def test_postgres_finds_the_same_articles_either_way(newsroom, settings, monkeypatch, common):
+    """PostgreSQL walks the newest articles for a common word and matches through the GIN
+    indexes for a rare one (news.search._is_common); both give the same answers."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's two ways of matching")
+    from news import search
+
+    monkeypatch.setattr(search, "_is_common", lambda entries, query: common)
+    assert titles(search_articles("harbour"))[0] == "Harbour dredging plan approved"
+    assert set(titles(search_articles("harbour"))) == set(
+        titles(search_articles("harbour", order="date"))
+    )
+    assert search_articles("harbour").count() == len(titles(search_articles("harbour")))
+    assert titles(search_articles("zebra crossing")) == []
+    settings.BYLINE_SEARCH_MAX_RESULTS = 1
+    newest = titles(search_articles("harbour", order="date"))
+    assert len(newest) == 1 and titles(search_articles("harbour")) == newest

@@ -173,8 +173,21 @@ def test_news_article_json_ld(client, story):
         max(article.publication_date, article.last_published_at)
     )
     assert len(data["image"]) == 3
-    assert all(url.startswith(f"{SITE}/media/images/") for url in data["image"])
-    assert data["image"][0] == head.one("og:image")
+    assert all(i["url"].startswith(f"{SITE}/media/images/") for i in data["image"])
+    assert data["image"][0]["url"] == head.one("og:image")
+    # 16:9, 4:3 and 1:1, each declared with the size of its file: the lead image is
+    # 1600 x 900, so its square crop is 900 x 900 (never upscaled).
+    lead = article.lead_image
+    declared = [(i["@type"], i["width"], i["height"]) for i in data["image"]]
+    assert declared == [
+        ("ImageObject", 1200, 675),
+        ("ImageObject", 1200, 900),
+        ("ImageObject", 900, 900),
+    ]
+    for item in data["image"]:
+        rendition = lead.renditions.get(file__endswith=item["url"].rsplit("/", 1)[1])
+        with rendition.file.open() as file, PILImage.open(file) as picture:
+            assert picture.size == (item["width"], item["height"])
     assert data["articleSection"] == "Politics"
     assert sorted(data["keywords"]) == ["council", "harbour"]
     assert data["author"] == [
@@ -316,7 +329,7 @@ def test_seo_tab_in_the_admin(admin_client, story):
     response = admin_client.get(f"/admin/pages/{story['article'].pk}/edit/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert ">SEO<" in html or "SEO\n" in html
+    assert "SEO &amp; social" in html  # the tab (issue 14: "SEO & social")
     for field in ("seo_title", "search_description", "social_image", "canonical_url"):
         assert f'name="{field}"' in html
     section_html = admin_client.get(f"/admin/pages/{story['section'].pk}/edit/").content.decode()

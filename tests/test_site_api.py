@@ -203,6 +203,7 @@ def test_the_openapi_document_describes_the_site_data(client):
         "tagline",
         "navigation",
         "lead_story",
+        "breaking_news",
         "feeds",
     }
     assert site["properties"]["time_zone"]["description"].startswith("The newsroom's")

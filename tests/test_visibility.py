@@ -442,6 +442,9 @@ def edit_form(author, **overrides):
         "expire_at": "",
     }
     data.update(overrides)
+    # The editor's other inline panels (corrections, related links) are sent empty.
+    for name in ArticlePage.get_edit_handler().get_form_class().formsets:
+        data.setdefault(name, inline_formset([]))
     return nested_form_data(data)
 
 

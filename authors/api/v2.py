@@ -5,6 +5,7 @@ from wagtail.api.v2.serializers import BaseSerializer
 from wagtail.api.v2.views import BaseAPIViewSet
 
 from cms.api.v2.views import PublicEndpointMixin, SafeFieldsFilter, SafeSearchFilter
+from cms.visibility import visible_snippets
 from news.api.v2 import ArticlesURLField
 
 from ..models import Author
@@ -28,4 +29,4 @@ class AuthorsAPIViewSet(PublicEndpointMixin, BaseAPIViewSet):
         return cls.get_available_fields(model)
 
     def get_queryset(self):
-        return Author.objects.order_by("name", "pk")
+        return visible_snippets(Author.objects.all()).order_by("name", "pk")

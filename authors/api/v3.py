@@ -23,6 +23,7 @@ from cms.api.v3.schemas import (
     schema_for,
 )
 from cms.public_address import public_url
+from cms.visibility import visible_snippets
 
 from ..models import Author
 from .fields import AUTHOR_API_FIELDS
@@ -69,7 +70,7 @@ class AuthorQuery(SearchParams):
 
 
 def authors_queryset():
-    return Author.objects.order_by("name", "pk")
+    return visible_snippets(Author.objects.all()).order_by("name", "pk")
 
 
 @router.get(

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Length, Substr
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
 
-from cms.visibility import is_visible, restricted_paths, visible
+from cms.visibility import is_visible, restricted_paths, visible, visible_snippets
 
 __all__ = [
     "is_public_page",
@@ -102,9 +102,15 @@ def public_images(queryset, request=None):
     public_page_ids = (
         public_pages(request).annotate(key=Cast("pk", output_field=CharField())).values("key")
     )
+    # Portraits of published authors only: a draft author's portrait is not public.
+    public_author_ids = (
+        visible_snippets(Author.objects.all())
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
     uses = ReferenceIndex.objects.filter(
         Q(base_content_type=page_type, object_id__in=public_page_ids)
-        | Q(base_content_type=author_type),
+        | Q(base_content_type=author_type, object_id__in=public_author_ids),
         to_content_type=image_type,
         to_object_id=Cast(OuterRef("pk"), output_field=CharField()),
     )

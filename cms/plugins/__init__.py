@@ -18,7 +18,7 @@ contributes through Wagtail hooks in its ``wagtail_hooks.py``, named in
 - ``register_comment_checks``: spam checks returning a ``CheckResult``
 - ``after_article_publish`` / ``after_article_unpublish`` /
   ``after_article_delete`` / ``after_comment_create`` /
-  ``after_comment_moderate``: event listeners
+  ``after_comment_moderate`` / ``after_discussion_change``: event listeners
 - ``register_plugin_urls``: public URL routes
 - ``register_periodic_jobs``: background tasks the clock queues on a schedule
 - ``register_api_v3_routers``: django-ninja routers under ``/api/v3/``, in its

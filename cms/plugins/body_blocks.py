@@ -5,7 +5,11 @@ import json
 import logging
 
 from django import forms
+from django.utils.functional import cached_property
+from wagtail.admin.staticfiles import versioned_static
+from wagtail.admin.telepath import register
 from wagtail.blocks import FieldBlock, StreamBlock
+from wagtail.blocks.stream_block import StreamBlockAdapter
 
 from .registries import article_body_blocks
 
@@ -111,6 +115,24 @@ class ArticleBodyStreamBlock(StreamBlock):
             for block in super().get_api_representation(value, context)
             if block["type"] != UNAVAILABLE
         ]
+
+
+class ArticleBodyStreamBlockAdapter(StreamBlockAdapter):
+    """Wagtail's StreamBlock in the editor, with a picker that leaves the placeholder out.
+
+    The placeholder must stay a child block so stored blocks of a switched-off
+    plugin still open and save unchanged; offering it as a new block would only
+    puzzle editors (cms/static/cms/admin/article-body-block.js).
+    """
+
+    js_constructor = "byline.blocks.ArticleBodyStreamBlock"
+
+    @cached_property
+    def media(self):
+        return super().media + forms.Media(js=[versioned_static("cms/admin/article-body-block.js")])
+
+
+register(ArticleBodyStreamBlockAdapter(), ArticleBodyStreamBlock)
 
 
 def article_body_block():

@@ -39,6 +39,13 @@ EVENTS = {
         "A moderator changed a comment's status (approve, spam, trash). "
         "Called as fn(comment=..., old_status=...)."
     ),
+    "after_discussion_change": (
+        "What readers see of an article's discussion changed other than by a new comment "
+        "or a moderation: a shown comment or mention edited (by an editor, or refreshed "
+        "from its source) or deleted outright, or comments closed N days after "
+        "publication. Called as fn(article_id=..., reason=..., comment=...): reason "
+        '"edited", "deleted" (comment: the comment or mention) or "closed" (comment: None).'
+    ),
 }
 
 

@@ -44,10 +44,14 @@ def _database():
 
 
 def _cache():
-    key, value = "byline:health", get_random_string(12)
+    # A key of its own: with a cache shared by every process (Redis), concurrent probes
+    # writing one key would read each other's values and report a healthy cache as down.
+    value = get_random_string(12)
+    key = f"byline:health:{value}"
     cache.set(key, value, 10)
     if cache.get(key) != value:
         raise RuntimeError("cache did not return what was stored")
+    cache.delete(key)
 
 
 def runs_in_worker():

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "cms.plugins",
     "cms.runtime",
     "cms.headless",
+    "cms.ops",
+    "cms.page_cache",
     *plugin_apps(BYLINE_PLUGINS),
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -97,10 +99,15 @@ MIDDLEWARE = [
     # so every API answer, a 304 or a redirect included, carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Text answers gzipped; after WhiteNoise, which serves static files precompressed.
-    "cms.http_cache.TextGZipMiddleware",
     # Due scheduled articles go live before the first reader asks, worker or not.
     "cms.runtime.catch_up.ScheduledPublishingMiddleware",
+    # The Site and site settings kept between readers' requests (cms/shared_lookups.py).
+    "cms.shared_lookups.SharedLookupsMiddleware",
+    # Whole answers for anonymous readers (README "Page cache"): after the catch-up
+    # above (whose publishing purges it), outside gzip (entries are kept compressed).
+    "cms.page_cache.middleware.PageCacheMiddleware",
+    # Text answers gzipped; after WhiteNoise, which serves static files precompressed.
+    "cms.http_cache.TextGZipMiddleware",
     # Cache-Control, ETag, Last-Modified and 304s for every answer (README "HTTP
     # caching"): inside gzip to hash the plain body, outside sessions, CSRF and
     # messages to see the cookies and Vary they add.
@@ -203,24 +210,91 @@ STORAGES = {
     "default": {"BACKEND": "cms.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Object storage (S3-compatible) for media when a bucket is configured.
+# Object storage (S3-compatible: AWS, MinIO, Ceph, R2...) for media and image renditions
+# when a bucket is configured (README "Deployment"). Credentials come from boto3's usual
+# places (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role...). Files get
+# public, unsigned URLs: from AWS_S3_CUSTOM_DOMAIN (a CDN in front of the bucket) when
+# set, otherwise from the endpoint. An object is stored whole or not at all, so the
+# disk-full handling of cms/storage.py has no work here.
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL", "https:")
+    # "path" for servers without per-bucket host names (MinIO, moto); None: boto3 decides.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None
+    # A key prefix inside the bucket, e.g. "media" when the bucket holds other things too.
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "")
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_FILE_OVERWRITE = False
+    # The bucket's own policy decides who may read; no per-object ACL is sent.
+    AWS_DEFAULT_ACL = None
+    # Uploads never change under a name (no overwrite; renditions are named by their
+    # filter), so browsers and CDNs may keep them a long time.
+    AWS_S3_OBJECT_PARAMETERS = {
+        "CacheControl": os.environ.get("BYLINE_MEDIA_CACHE_CONTROL", "public, max-age=604800")
+    }
 
-# Local memory by default; REDIS_URL gives every app process one shared cache.
-if os.environ.get("REDIS_URL"):
+# Local memory by default; REDIS_URL (redis://host:6379/0, rediss:// for TLS) gives every
+# app process and worker one shared cache: rate limits, locks, the page cache's entries
+# and invalidations, and sessions (cached in Redis, kept in the database, so flushing
+# Redis signs nobody out). Redis that does not answer within 2 s is an error (503 on
+# /health/), not a hung request.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
+            # Several sites (or a staging copy) may share one Redis database.
+            "KEY_PREFIX": os.environ.get("BYLINE_CACHE_KEY_PREFIX", "byline"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (README "Page cache") in an alias of its own: the same Redis, or files
+# under .cache/pages, which the web server, the worker and the clock of one machine
+# share (a purge made by the worker's scheduled publishing must reach the web server's
+# entries; local memory is per process).
+if os.environ.get("REDIS_URL", "").strip():
+    CACHES["pages"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', '')}:pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / ".cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+# On by default; BYLINE_PAGE_CACHE=0 (or "off") turns it off. No answer is served from
+# it older than BYLINE_PAGE_CACHE_MAX_AGE seconds, whatever else happens.
+BYLINE_PAGE_CACHE = env_bool("BYLINE_PAGE_CACHE", True)
+BYLINE_PAGE_CACHE_MAX_AGE = int(os.environ.get("BYLINE_PAGE_CACHE_MAX_AGE", "600"))
+# CDN purging (Wagtail's frontend cache), sent by the worker: "http" sends PURGE requests
+# to BYLINE_FRONTEND_CACHE_URL (Varnish, nginx and the like); "cloudflare" uses
+# BYLINE_FRONTEND_CACHE_ZONE_ID and BYLINE_FRONTEND_CACHE_TOKEN.
+BYLINE_FRONTEND_CACHE_BACKEND = os.environ.get("BYLINE_FRONTEND_CACHE_BACKEND", "").strip()
+if BYLINE_FRONTEND_CACHE_BACKEND == "http":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ.get("BYLINE_FRONTEND_CACHE_URL", ""),
+        }
+    }
+elif BYLINE_FRONTEND_CACHE_BACKEND == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": os.environ.get("BYLINE_FRONTEND_CACHE_ZONE_ID", ""),
+            "BEARER_TOKEN": os.environ.get("BYLINE_FRONTEND_CACHE_TOKEN", ""),
+        }
+    }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -283,7 +357,17 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("BYLINE_IMAGE_MAX_UPLOAD_MB", "20")) * 1024**2
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("BYLINE_IMAGE_MAX_PIXELS", "128000000"))
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search: FTS5 on SQLite, tsvector columns with GIN indexes on
+# PostgreSQL. The PostgreSQL text search configuration (stemming and stop words) is named
+# here rather than left to the server's default_text_search_config, so every database
+# stems alike; after changing it, run `manage.py update_index` (news/search.py).
+BYLINE_SEARCH_CONFIG = os.environ.get("BYLINE_SEARCH_CONFIG", "english").strip() or "english"
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": BYLINE_SEARCH_CONFIG,
+    }
+}
 WAGTAILAPI_BASE_URL = BYLINE_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
@@ -385,10 +469,15 @@ BYLINE_COMMENTS_MAX_PENDING_PER_ARTICLE = int(
 # their frame with one. Embeds are oEmbed iframes from many providers: any https frame,
 # or only the origins in BYLINE_CSP_FRAME_SRC.
 _media_origins = []
-for _url in (os.environ.get("MEDIA_URL", ""), os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")):
+for _url in (
+    os.environ.get("MEDIA_URL", ""),
+    os.environ.get("AWS_S3_ENDPOINT_URL", ""),
+    os.environ.get("AWS_S3_CUSTOM_DOMAIN", ""),
+):
     _url = _url.strip()
     if _url and not _url.startswith("/"):
-        _parts = urlsplit(_url if "://" in _url else f"https://{_url}")
+        _scheme = os.environ.get("AWS_S3_URL_PROTOCOL", "https:").rstrip(":")
+        _parts = urlsplit(_url if "://" in _url else f"{_scheme}://{_url}")
         if _parts.hostname:
             _media_origins.append(f"{_parts.scheme}://{_parts.netloc}")
 BYLINE_CSP_FRAME_SRC = env_list("BYLINE_CSP_FRAME_SRC", "https:")

@@ -4,7 +4,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, env_bool
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -32,3 +32,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
 BYLINE_MENTIONS_ALLOWED_ADDRESSES = ["loopback"]
 # Webhooks (plugins/byline-webhooks): endpoints on this machine only, for the same reason.
 BYLINE_WEBHOOKS_ALLOWED_ADDRESSES = ["loopback"]
+
+# The page cache is off where tests measure or compare renders (query budgets, a page
+# before and after a change made behind Wagtail's back); tests/test_page_cache*.py turn
+# it on. BYLINE_PAGE_CACHE=1 runs any module with it on.
+BYLINE_PAGE_CACHE = env_bool("BYLINE_PAGE_CACHE", False)
+
+# Each test process keeps its page cache in memory (cleared around every test), apart
+# from the files a running `make run` on the same checkout uses.
+if "filebased" in CACHES["pages"]["BACKEND"]:  # noqa: F405
+    CACHES["pages"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "byline-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }

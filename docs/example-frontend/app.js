@@ -231,6 +231,7 @@ const BLOCKS = {
             value.header ? h("thead", {}, h("tr", {}, value.header.map((cell) => h("th", { scope: "col" }, cell ?? "")))) : null,
             h("tbody", {}, (value.rows || []).map((row) => h("tr", {}, row.map((cell) => h("td", {}, cell ?? ""))))),
         ),
+    separator: () => h("hr", { class: "block block--separator" }),
     fact_box: (value) =>
         h(
             "aside",

@@ -78,6 +78,16 @@ class LeadStoryAPIValue(TypedDict):
     lead_image: ResponsiveImage | None
 
 
+class BreakingNewsAPIValue(TypedDict):
+    """One link of the front page's breaking-news banner."""
+
+    id: int
+    title: str
+    publication_date: Annotated[datetime, Field(description="To the second.")]
+    url: Annotated[str | None, Field(description="The article's path on the site.")]
+    html_url: Annotated[str | None, Field(description="The article's full address.")]
+
+
 class SiteAPIValue(TypedDict):
     """What every page of the site shows, for headless frontends."""
 
@@ -113,6 +123,14 @@ class SiteAPIValue(TypedDict):
             "see it now, else the newest article; null when there is none."
         ),
     ]
+    breaking_news: Annotated[
+        list[BreakingNewsAPIValue],
+        Field(
+            description="The front page's breaking-news banner: the newest articles flagged "
+            "as breaking and published within the last BYLINE_BREAKING_NEWS_HOURS hours "
+            "(24 by default), newest first; empty when there is none."
+        ),
+    ]
     feeds: Annotated[list[FeedAPIValue], Field(description="The site-wide feeds.")]
 
 
@@ -129,6 +147,7 @@ def site_data(request) -> SiteAPIValue:
         "tagline": home.tagline if home is not None else "",
         "navigation": [section_value(section) for section in menu_sections()],
         "lead_story": _lead_story(home),
+        "breaking_news": _breaking_news(home),
         "feeds": _feeds(site),
     }
 
@@ -167,6 +186,21 @@ def _lead_story(home) -> LeadStoryAPIValue | None:
         "authors": article_authors(lead),
         "lead_image": article_lead_image(lead),
     }
+
+
+def _breaking_news(home) -> list[BreakingNewsAPIValue]:
+    if home is None:
+        return []
+    return [
+        {
+            "id": article.pk,
+            "title": article.title,
+            "publication_date": to_the_second(article.publication_date),
+            "url": article_url(article),
+            "html_url": article.full_url,
+        }
+        for article in home.breaking_news()
+    ]
 
 
 def _feeds(site) -> list[FeedAPIValue]:

@@ -9,7 +9,9 @@ renditions, one for all related articles), and stored embeds come from one
 query too.
 """
 
+from ..article_loading import collected_images
 from ..embeds import preload_embeds
+from ..rendition_batches import batch_for
 
 
 def prefetch_bodies(articles):
@@ -17,7 +19,12 @@ def prefetch_bodies(articles):
     lazy = [article for article in articles if article.body.is_lazy]
     if lazy:
         stream_block = lazy[0].body.stream_block
-        converted = stream_block.bulk_to_python([article.body.get_prep_value() for article in lazy])
+        # The images' renditions come with the answer's other images (news.rendition_batches).
+        with collected_images() as images:
+            converted = stream_block.bulk_to_python(
+                [article.body.get_prep_value() for article in lazy]
+            )
+        batch_for(articles).add(images)
         for article, body in zip(lazy, converted, strict=True):
             article.body = body
     preload_embeds([child.value for article in articles for child in article.body])

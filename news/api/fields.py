@@ -8,6 +8,7 @@ core fields below, then whatever enabled plugins add through
 
 import logging
 from datetime import datetime
+from typing import Literal
 
 from django.db.models import Prefetch, prefetch_related_objects
 from typing_extensions import TypedDict
@@ -17,6 +18,8 @@ from cms.api.fields import APIFieldSpec, ComputedField
 from cms.visibility import is_on_schedule
 
 from ..models.images import ResponsiveImage
+from ..models.related import RELATED_COUNT
+from ..rendition_batches import batch_for
 from ..seo import article_modified_time
 from .bodies import prefetch_bodies
 from .seo import SEOAPIValue, prefetch_social_images, seo_value, to_the_second
@@ -41,6 +44,26 @@ class TagAPIValue(TypedDict):
     name: str
     slug: str
     html_url: str
+
+
+class CorrectionAPIValue(TypedDict):
+    """One note of an article's corrections log, newest first."""
+
+    kind: Literal["correction", "update"]
+    label: str
+    noted_at: datetime
+    note: str
+
+
+class RelatedArticleLinkAPIValue(TypedDict):
+    """An article to read next: an editor's pick, or one sharing tags or the section."""
+
+    id: int
+    title: str
+    url: str | None
+    html_url: str | None
+    publication_date: datetime
+    breaking: bool
 
 
 # Resolvers -------------------------------------------------------------------
@@ -88,6 +111,32 @@ def article_reading_time(article) -> int:
     return article.reading_time
 
 
+def article_corrections(article) -> list[CorrectionAPIValue]:
+    return [
+        {
+            "kind": note.kind,
+            "label": note.label,
+            "noted_at": to_the_second(note.noted_at),
+            "note": note.note,
+        }
+        for note in article.correction_notes
+    ]
+
+
+def article_related(article) -> list[RelatedArticleLinkAPIValue]:
+    return [
+        {
+            "id": related.pk,
+            "title": related.title,
+            "url": related.url,
+            "html_url": related.full_url,
+            "publication_date": to_the_second(related.publication_date),
+            "breaking": related.breaking,
+        }
+        for related in article.related_articles
+    ]
+
+
 def last_published_at(page) -> datetime | None:
     return to_the_second(page.last_published_at)
 
@@ -120,26 +169,38 @@ def prefetch_sections(articles):
 def prefetch_bylines(articles):
     from ..models.pages import ArticleAuthor
 
-    bylines = (
-        ArticleAuthor.objects.select_related("author__portrait")
-        .prefetch_related("author__portrait__renditions")
-        .order_by("sort_order")
-    )
+    bylines = ArticleAuthor.objects.select_related("author__portrait").order_by("sort_order")
     prefetch_related_objects(articles, Prefetch("article_authors", queryset=bylines))
     # Every instance: an author in several bylines is several objects.
-    prefetch_bios([author for article in articles for author in article.authors])
+    authors = [author for article in articles for author in article.authors]
+    prefetch_bios(authors)
+    # Their renditions come with the answer's other images (news.rendition_batches).
+    batch_for(articles).add(author.portrait for author in authors)
 
 
 def prefetch_lead_images(articles):
     from ..models.images import NewsImage
 
-    images = NewsImage.objects.prefetch_renditions()
-    prefetch_related_objects(articles, Prefetch("lead_image", queryset=images))
+    prefetch_related_objects(articles, Prefetch("lead_image", queryset=NewsImage.objects.all()))
+    batch_for(articles).add(article.lead_image for article in articles)
 
 
 def prefetch_tags(articles):
     # Read by the tags field and by ArticlePage.tag_list (the head's article:tag).
     prefetch_related_objects(articles, "tags")
+
+
+def prefetch_corrections(articles):
+    prefetch_related_objects(articles, "corrections")
+
+
+def prefetch_related_articles(articles):
+    """Every article's related articles in one query (``news.models.related``)."""
+    from ..models.related import related_articles
+
+    prefetch_tags(articles)  # the ranking reads each article's tags
+    for article, related in zip(articles, related_articles(articles), strict=True):
+        article.__dict__["related_articles"] = related
 
 
 def prefetch_latest_articles(sections):
@@ -174,6 +235,23 @@ ARTICLE_API_FIELDS = [
     APIFieldSpec("body", writable=True, prefetch=prefetch_bodies),
     ComputedField("tags", article_tags, list[TagAPIValue], prefetch=prefetch_tags),
     ComputedField("reading_time", article_reading_time, int, prefetch=prefetch_bodies),
+    APIFieldSpec("breaking", writable=True),
+    ComputedField(
+        "corrections",
+        article_corrections,
+        list[CorrectionAPIValue],
+        prefetch=prefetch_corrections,
+        description="The article's corrections and updates, newest first (its JSON-LD "
+        "`correction`); the newest one dates `last_modified`.",
+    ),
+    ComputedField(
+        "related",
+        article_related,
+        list[RelatedArticleLinkAPIValue],
+        prefetch=prefetch_related_articles,
+        description=f"Up to {RELATED_COUNT} articles to read next: the editors' picks first, "
+        "then those sharing the most tags, the same section, the newest.",
+    ),
     ComputedField(
         "last_published_at",
         last_published_at,
@@ -184,8 +262,10 @@ ARTICLE_API_FIELDS = [
         "last_modified",
         article_last_modified,
         datetime,
-        description="The later of the publication date and the last published change, to "
-        "the second: the page's article:modified_time, JSON-LD dateModified and feed <updated>.",
+        prefetch=prefetch_corrections,
+        description="The latest of the publication date, the last published change and the "
+        "newest correction or update, to the second: the page's article:modified_time, "
+        "JSON-LD dateModified and feed <updated>.",
     ),
     ComputedField(
         "seo",
@@ -198,6 +278,7 @@ ARTICLE_API_FIELDS = [
             prefetch_tags,
             prefetch_lead_images,
             prefetch_social_images,
+            prefetch_corrections,
         ),
         description="The head metadata of the article's page (news/seo.py): title tag, meta "
         "description, canonical URL, social image, OpenGraph and Twitter tags, JSON-LD.",

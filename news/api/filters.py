@@ -8,6 +8,7 @@
                        by any of them
 ``published_after``    ISO 8601 date or date-time: published at or after it
 ``published_before``   ISO 8601 date or date-time: published before it
+``breaking``           ``true`` or ``false``: flagged as breaking news or not
 ``order``              ``publication_date``, ``first_published_at``,
                        ``title`` or ``id``, ``-`` for descending,
                        comma-separated; newest first by default
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cms.api.params import InvalidParameter
+from cms.visibility import snippet_visible_q
 
 FILTER_PARAMETERS = {
     "section": "A section's id or slug.",
@@ -32,6 +34,7 @@ FILTER_PARAMETERS = {
     "author": "Author slugs, comma-separated or repeated: articles by any of them.",
     "published_after": "ISO 8601 date or date-time: articles published at or after it.",
     "published_before": "ISO 8601 date or date-time: articles published before it.",
+    "breaking": "true or false: articles flagged as breaking news, or those not flagged.",
 }
 ORDER_FIELDS = ("publication_date", "first_published_at", "title", "id")
 DEFAULT_ORDER = ("-publication_date", "-id")
@@ -44,6 +47,7 @@ class ArticleFilters:
     authors: list[str] = field(default_factory=list)
     published_after: datetime.datetime | None = None
     published_before: datetime.datetime | None = None
+    breaking: bool | None = None
 
     @classmethod
     def from_query(cls, query):
@@ -57,6 +61,7 @@ class ArticleFilters:
             authors=_values(query, "author"),
             published_after=_moment(query, "published_after"),
             published_before=_moment(query, "published_before"),
+            breaking=_boolean(query, "breaking"),
         )
 
     @property
@@ -67,6 +72,7 @@ class ArticleFilters:
             or self.authors
             or self.published_after
             or self.published_before
+            or self.breaking is not None
         )
 
     def apply(self, queryset):
@@ -85,12 +91,16 @@ class ArticleFilters:
             tagged = ArticlePageTag.objects.filter(tag__slug__in=self.tags)
             queryset = queryset.filter(pk__in=tagged.values("content_object_id"))
         if self.authors:
-            bylines = ArticleAuthor.objects.filter(author__slug__in=self.authors)
+            bylines = ArticleAuthor.objects.filter(
+                snippet_visible_q("author__"), author__slug__in=self.authors
+            )
             queryset = queryset.filter(pk__in=bylines.values("page_id"))
         if self.published_after is not None:
             queryset = queryset.filter(publication_date__gte=self.published_after)
         if self.published_before is not None:
             queryset = queryset.filter(publication_date__lt=self.published_before)
+        if self.breaking is not None:
+            queryset = queryset.filter(breaking=self.breaking)
         return queryset
 
 
@@ -117,6 +127,18 @@ def _values(query, name):
                 raise InvalidParameter(name, "must not be empty")
             values.append(value)
     return values
+
+
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _boolean(query, name):
+    values = _values(query, name)
+    if not values:
+        return None
+    if len(values) > 1 or values[0] not in _BOOLEANS:
+        raise InvalidParameter(name, "must be true or false")
+    return _BOOLEANS[values[0]]
 
 
 def _moment(query, name):

@@ -13,23 +13,31 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Site
 
 from cms.api.params import InvalidParameter
 from cms.api.richtext import links_loaded
 from cms.api.v2.views import (
     PublicEndpointMixin,
+    PublicPageParentField,
     PublicPagesAPIViewSet,
+    PublicPageSerializer,
     SafeFieldsFilter,
     SafeSearchFilter,
     safe_backends,
 )
 from cms.api.visibility import public_images
 from cms.public_address import public_url
+from cms.visibility import is_on_schedule
 
 from ..models import ArticlePage
+from ..search import searches_in_sql
 from .filters import DEFAULT_ORDER, FILTER_PARAMETERS, ArticleFilters
 from .search import search_pages
 from .tags import TAG_API_FIELDS, public_tags
+
+# Article fields a listing gives only when asked for (?fields=...): the detail has them.
+DETAIL_ONLY_FIELDS = ("body", "seo", "corrections", "related")
 
 
 class ArticleFilter(BaseFilterBackend):
@@ -67,8 +75,33 @@ class PageSearchFilter(SafeSearchFilter):
         return search_pages(request.GET["search"], queryset, ordered="order" in request.GET)
 
 
+class ArticleParentField(PublicPageParentField):
+    """``meta.parent`` of an article whose section its prefetch loaded, without a query.
+
+    The article is public, so no view restriction covers its section either: the section
+    is public when it is on schedule and inside the request's site. Anything else (another
+    page type, ``?site=``) asks Wagtail's way, a query over the public pages.
+    """
+
+    def get_attribute(self, instance):
+        section = instance.__dict__.get("section")
+        request = self.context.get("request")
+        if section is None or request is None or "site" in request.GET:
+            return super().get_attribute(instance)
+        site = Site.find_for_request(request)
+        if site is None or not section.path.startswith(site.root_page.path):
+            return super().get_attribute(instance)
+        return section if is_on_schedule(section) else None
+
+
+class ArticlePageSerializer(PublicPageSerializer):
+    parent = ArticleParentField(read_only=True)
+
+
 class ArticlePagesAPIViewSet(PublicPagesAPIViewSet):
     """``/api/v2/pages/``: public pages; with ``type=news.ArticlePage`` the article filters."""
+
+    base_serializer_class = ArticlePageSerializer
 
     filter_backends = [
         ArticleFilter,
@@ -82,6 +115,15 @@ class ArticlePagesAPIViewSet(PublicPagesAPIViewSet):
     def serialization_context(self, items):
         return links_loaded(items)
 
+    def searches_with_backend(self):
+        # PageSearchFilter searches in SQL (news.api.search) where the database's
+        # full-text index allows: the public pages are filtered in place, not by listing
+        # every public page's id (0.1-0.3 s at 100,000 articles). Any-word searches
+        # (search_operator=or) are Wagtail's own.
+        if not super().searches_with_backend():
+            return False
+        return self.request.GET.get("search_operator") == "or" or not searches_in_sql()
+
 
 class ArticlesAPIViewSet(ArticlePagesAPIViewSet):
     """``/api/v2/articles/``: public articles, newest first, with the article filters."""
@@ -92,10 +134,12 @@ class ArticlesAPIViewSet(ArticlePagesAPIViewSet):
 
     @classmethod
     def get_listing_default_fields(cls, model):
-        # What an article card needs; the body and the head metadata only on
-        # request (fields=body,seo or *).
+        # What an article card needs; the body, the head metadata, the corrections
+        # log and the related articles only on request (fields=body,seo,... or *).
         defaults = super().get_listing_default_fields(model)
-        extra = [name for name in cls.get_body_fields_names(model) if name not in ("body", "seo")]
+        extra = [
+            name for name in cls.get_body_fields_names(model) if name not in DETAIL_ONLY_FIELDS
+        ]
         return defaults + [name for name in extra if name not in defaults]
 
 

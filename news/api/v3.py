@@ -17,6 +17,7 @@ from wagtail.images.api.v3 import router as wagtail_images
 
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER
+from cms.api.specific import with_api_relations
 from cms.api.v3.schemas import (
     NameOrder,
     PublicMetaSchema,
@@ -36,6 +37,7 @@ from cms.api.visibility import (
 from cms.public_address import public_url
 
 from ..models import ArticlePage
+from ..search import searches_in_sql
 from .filters import FILTER_PARAMETERS, ORDER_FIELDS, ArticleFilters, parse_order
 from .search import search_pages
 from .tags import TAG_API_FIELDS, public_tags
@@ -56,6 +58,12 @@ class ArticleQuery(SearchParams):
     author: list[str] = Field([], description=FILTER_PARAMETERS["author"])
     published_after: str | None = Field(None, description=FILTER_PARAMETERS["published_after"])
     published_before: str | None = Field(None, description=FILTER_PARAMETERS["published_before"])
+    # A string, checked by ArticleFilters like the v2 parameter (a bool would take "yes" too).
+    breaking: str | None = Field(
+        None,
+        description=FILTER_PARAMETERS["breaking"],
+        json_schema_extra={"enum": ["true", "false"]},
+    )
     # Several fields, comma-separated: a pattern, as an enum cannot say it. Documented
     # only: parse_order() checks the value and names what it cannot order by.
     order: str | None = Field(
@@ -83,7 +91,10 @@ def list_articles(request, query: ArticleQuery = Query(...)):
     reject_unknown_parameters(request, ArticleQuery)
     filters = ArticleFilters.from_query(request.GET)
     ordering = parse_order(query.order)
-    queryset = searchable_public_pages(request, ArticlePage).select_related("locale")
+    # Filtered in place, unless a search goes to a search backend (indexed fields only).
+    in_place = query.search is None or searches_in_sql()
+    readable = public_pages if in_place else searchable_public_pages
+    queryset = with_api_relations(readable(request, ArticlePage).select_related("locale"))
     queryset = filters.apply(queryset)
     if query.search is not None:
         # The search page's search: most relevant first, or in the order asked for.
@@ -108,7 +119,9 @@ def get_article(
     article_id: int = Path(..., ge=1, le=MAX_INTEGER),
     rich_text_format: RichTextOutputFormat | None = Query(None),
 ):
-    article = get_object_or_404(public_pages(request, ArticlePage), pk=article_id)
+    article = get_object_or_404(
+        with_api_relations(public_pages(request, ArticlePage)), pk=article_id
+    )
     prefetch_api_fields([article])
     return json_response(request, ArticleSchema, [article])
 

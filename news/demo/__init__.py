@@ -8,5 +8,6 @@
   written in bulk by `bulk`;
 - `indexing` and `renditions`: search/reference indexing and image
   renditions, done once, ahead of the first page view;
-- `tally`: what a run created and what it kept.
+- `tally`: what a run created and what it kept;
+- `signals`: `demo_site_built`, for plugins that add their own demo data.
 """

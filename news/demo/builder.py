@@ -17,11 +17,12 @@ from taggit.models import Tag
 
 from authors.models import Author
 from home.models import HomePage
-from news.models import ArticleAuthor, ArticlePage, NewsIndexPage
+from news.models import ArticleAuthor, ArticleCorrection, ArticlePage, NewsIndexPage
 
 from . import content
 from .indexing import index_objects, indexing_paused
 from .library import ImageLibrary
+from .signals import demo_site_built
 
 
 def ensure_tags(names, tally):
@@ -60,6 +61,13 @@ class DemoSiteBuilder:
                 tags = ensure_tags(content.TAG_VOCABULARY, self.tally)
                 articles = self._articles(sections, authors, tags)
                 self._home_page(articles)
+                demo_site_built.send(
+                    sender=type(self),
+                    articles=articles,
+                    lead_slug=content.LEAD_STORY_SLUG,
+                    now=self.now,
+                    tally=self.tally,
+                )
             index_objects(self.images.created + self.created_objects)
         return articles
 
@@ -167,6 +175,10 @@ class DemoSiteBuilder:
                 for position, slug in enumerate(story.authors)
             ],
         )
+        article.corrections = [
+            ArticleCorrection(kind=kind, noted_at=self.now - age, note=note, sort_order=position)
+            for position, (kind, age, note) in enumerate(story.corrections)
+        ]
         article.tags.add(*(tags[name] for name in story.tags))
         section.add_child(instance=article)
         article.save_revision().publish()

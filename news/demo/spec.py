@@ -79,6 +79,8 @@ class Story:
     body: tuple = ()
     lead_image_caption: str = ""
     search_description: str = ""
+    # Corrections log: (kind, age, note), kind "correction" or "update", age as for `age`.
+    corrections: tuple = ()
 
 
 # Body block helpers ------------------------------------------------------------

@@ -10,6 +10,13 @@ class BylineAtomFeed(Atom1Feed):
     entry's `<link rel="enclosure">`.
     """
 
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        logo = self.feed.get("logo")
+        if logo is not None:
+            handler.addQuickElement("icon", logo.icon_url)
+            handler.addQuickElement("logo", logo.url)
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         for author in item.get("byline", ()):

@@ -9,6 +9,7 @@ feed costs the same number of queries whatever its articles contain.
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from wagtail.blocks import StreamValue
 
 from ..absolute_urls import absolute_url
@@ -63,6 +64,8 @@ def feed_entries(articles, request, *, root_url, full_content):
     """`FeedEntry` objects for `articles`, which come from `ArticlePage.objects.for_listing()`
     with their tags prefetched."""
     articles = attach_sections(articles)
+    # An entry's updated date counts its newest correction note (seo.article_modified_time).
+    prefetch_related_objects(articles, "corrections")
     urls = {article.pk: article.get_full_url(request) for article in articles}
     bodies = render_bodies(articles, request, urls) if full_content else {}
     default_locale_id = _default_locale_id()
@@ -73,8 +76,7 @@ def feed_entries(articles, request, *, root_url, full_content):
             title=article.title,
             summary=article.standfirst,
             published=_whole_seconds(article.publication_date),
-            # The article page's article:modified_time.
-            updated=_whole_seconds(article_modified_time(article)),
+            updated=_whole_seconds(_updated(article)),
             authors=[
                 FeedAuthor(
                     name=author.name, url=absolute_url(request, author.url, root_url=root_url)
@@ -97,6 +99,26 @@ def _default_locale_id():
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return None
     return Locale.get_default().pk
+
+
+def _updated(article):
+    """The article page's article:modified_time, or its newest live update if later.
+
+    Live updates are read from the body when the feed loaded it (full content);
+    feed readers then show a developing story as changed with each update.
+    """
+    from django.utils import timezone
+
+    from ..blocks import latest_live_update
+
+    modified = article_modified_time(article)
+    if "body" in article.get_deferred_fields():
+        return modified
+    latest = latest_live_update(article.body.raw_data, article.body.stream_block)
+    if latest is None:
+        return modified
+    # An update typed with a time still to come does not date the entry in the future.
+    return max(modified, min(latest, timezone.now()))
 
 
 def _whole_seconds(value):

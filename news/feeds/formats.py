@@ -8,6 +8,16 @@ from .rss import BylineRssFeed
 
 
 @dataclass(frozen=True)
+class FeedLogo:
+    """The publication's logo (`url`, square, `width` x `height`) and a small icon."""
+
+    url: str
+    width: int
+    height: int
+    icon_url: str
+
+
+@dataclass(frozen=True)
 class FeedFormat:
     name: str  # URL name suffix: feeds:<scope>_<name>
     path: str  # after "<scope>/feed/"

@@ -31,6 +31,9 @@ class JsonFeed(SyndicationFeed):
             "description": self.feed["description"],
             "language": self.feed["language"],
         }
+        if self.feed.get("logo") is not None:
+            feed["icon"] = self.feed["logo"].url
+            feed["favicon"] = self.feed["logo"].icon_url
         if self.feed["author_name"]:
             feed["authors"] = [{"name": self.feed["author_name"], "url": self.feed["author_link"]}]
         feed["items"] = [self.item_dict(item) for item in self.items]

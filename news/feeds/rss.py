@@ -25,6 +25,19 @@ class BylineRssFeed(Rss201rev2Feed):
             "xmlns:media": MEDIA_RSS_NS,
         }
 
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        logo = self.feed.get("logo")
+        if logo is not None:
+            # RSS 2.0 allows an <image> at most 144 px wide: the small icon.
+            handler.startElement("image", {})
+            handler.addQuickElement("url", logo.icon_url)
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.addQuickElement("width", "144")
+            handler.addQuickElement("height", "144")
+            handler.endElement("image")
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         for author in item.get("byline", ()):

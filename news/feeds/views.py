@@ -5,17 +5,23 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.models import Site
 
 from authors.models import Author
-from cms.visibility import visible
+from cms.visibility import visible, visible_snippets
 
 from ..absolute_urls import absolute_url, site_root_url
 from ..models import ArticlePage, ArticlePageTag, NewsIndexPage
+from ..seo import LOGO_SIZE, LOGO_STATIC_PATH
 from .entries import feed_entries
+from .formats import FeedLogo
+
+# A small square icon (RSS readers show the RSS <image> at most 144 px wide).
+FEED_ICON_STATIC_PATH = "icons/icon-144.png"
 
 
 @dataclass
@@ -76,6 +82,18 @@ class ArticleFeed(Feed):
 
     def author_link(self, scope):
         return scope.root_url + "/"
+
+    def feed_extra_kwargs(self, scope):
+        # The paper's logo and icon, for feed readers' lists (RSS <image>, Atom
+        # <logo>/<icon>, JSON Feed icon/favicon), from the static files.
+        return {
+            "logo": FeedLogo(
+                url=absolute_url(scope.request, static(LOGO_STATIC_PATH)),
+                width=LOGO_SIZE[0],
+                height=LOGO_SIZE[1],
+                icon_url=absolute_url(scope.request, static(FEED_ICON_STATIC_PATH)),
+            )
+        }
 
     def items(self, scope):
         full_content = settings.BYLINE_FEED_FULL_CONTENT
@@ -173,7 +191,7 @@ class SectionFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_scope(self, request, root_url, slug):
-        author = Author.objects.get(slug=slug)
+        author = visible_snippets(Author.objects.all()).get(slug=slug)
         return {
             "title": f"{author.name} | {_site_name()}",
             "description": f"Articles by {author.name}"

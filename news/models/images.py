@@ -8,9 +8,22 @@ from cms.api.fields import ModelAPIFields
 
 
 class NewsImage(AbstractImage):
-    # Wagtail's `description` field is the image's alt text; it is relabelled in
-    # the admin form so editors know what it is for.
-    default_caption = models.CharField(max_length=500, blank=True)
+    # Wagtail's `description` field is the image's alt text: relabelled here
+    # (no change in the database) so editors know what it is for.
+    description = models.CharField(
+        "Alt text (describe the image for people who cannot see it)",
+        blank=True,
+        max_length=255,
+        default="",
+        help_text="What the image shows, in a sentence, for screen readers and when the "
+        'image does not load, e.g. "The ferry leaving the harbour at dusk". Not the caption.',
+    )
+    default_caption = models.CharField(
+        "caption",
+        max_length=500,
+        blank=True,
+        help_text="Shown under the image unless an article gives its own.",
+    )
     credit = models.CharField(
         max_length=255, blank=True, help_text='Shown as "Image: <credit>", e.g. "Jane Roe/Byline".'
     )
@@ -51,6 +64,9 @@ def rendition_specs():
 
 
 def _responsive_sources(image):
+    from ..rendition_batches import ensure_renditions
+
+    ensure_renditions(image)  # with the other images of an API answer, in one query
     specs = rendition_specs()
     flat = [spec for pairs in specs.values() for _, spec in pairs]
     renditions = image.get_renditions(*flat)

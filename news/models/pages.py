@@ -15,21 +15,22 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.images import get_image_model_string
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.api.fields import ModelAPIFields
 from cms.headless.preview import HeadlessPreviewMixin
 from cms.public_address import PublicAddressPageMixin
-from cms.visibility import visible
+from cms.visibility import is_snippet_visible, visible
 
 from ..dates import format_publication_datetime, machine_datetime
 from ..fields import ArticleBodyField, HttpsURLField
+from ..panels import article_edit_handler
+from ..reading import WORDS_PER_MINUTE
 from .images import NewsImage, responsive_image
 from .mixins import SocialImageMixin, seo_edit_handler
 
-WORDS_PER_MINUTE = 230
 ARTICLES_PER_PAGE = 12
 
 
@@ -86,13 +87,36 @@ def _same_instant(first, second):
 
 
 def attach_sections(articles):
-    """Set `section` on each article with one query for all of them."""
+    """Set `section` on each article, from the shared sections lookup (no query while
+    no section changed, else one for all of them)."""
     articles = list(articles)
-    parent_paths = {article.path[: -Page.steplen] for article in articles}
-    sections = {s.path: s for s in NewsIndexPage.objects.filter(path__in=parent_paths)}
     for article in articles:
-        article.__dict__["section"] = sections.get(article.path[: -Page.steplen])
+        article.__dict__["section"] = section_at(article.path[: -Page.steplen])
     return articles
+
+
+def section_at(path):
+    """The section (NewsIndexPage, any state) whose tree path is `path`, or None.
+
+    Every section, by path, is kept in ``cms.shared_lookups`` until one is saved,
+    published, moved or deleted; the answer being recorded for the page cache is filed
+    against the section it shows only.
+    """
+    from cms.page_cache import recording
+    from cms.shared_lookups import SECTIONS_KEY, remember
+
+    def build():
+        # Loading every section must not file the answer against each of them.
+        token = recording.start()
+        try:
+            sections = {section.path: section for section in NewsIndexPage.objects.all()}
+        finally:
+            recording.stop(token)
+        return sections, {SECTIONS_KEY, *(f"page:{s.pk}" for s in sections.values())}, None
+
+    section = remember("sections-by-path", build, note=False).get(path)
+    recording.record(None, SECTIONS_KEY if section is None else f"page:{section.pk}")
+    return section
 
 
 class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin, Page):
@@ -123,6 +147,17 @@ class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMix
 
     def get_articles(self):
         return ArticlePage.objects.child_of(self).for_listing()
+
+    def route(self, request, path_components):
+        # An article comes in one query with its lead image and what Wagtail's
+        # view-restriction check needs (news.article_loading); anything else as usual.
+        if len(path_components) == 1:
+            from ..article_loading import find_article
+
+            article = find_article(self, path_components[0])
+            if article is not None:
+                return article.route(request, [])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -180,8 +215,19 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         "which search engines then credit. Leave blank to use this article's own address.",
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    breaking = models.BooleanField(
+        "breaking news",
+        default=False,
+        db_default=False,  # safe while the previous version, which never sets it, still serves
+        help_text="For a major story as it develops: for its first hours (24 by default) "
+        "the home page shows a banner linking to it, and the API and cards mark it.",
+    )
 
     objects = ArticlePageManager()
+
+    # Set by the front page on the articles its breaking-news banner links
+    # (HomePage.breaking_news): their cards say "Breaking" there.
+    breaking_now = False
 
     # Readers see an article from its publication date on, even if its row
     # says live (cms.visibility): a future date is a schedule.
@@ -189,6 +235,8 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
 
     # Core fields plus those enabled plugins add; see news/api/fields.py.
     api_fields = ModelAPIFields("news.api.fields.article_api_fields")
+    # Every API answer about an article shows its lead image (cms.api.specific).
+    api_select_related = ("lead_image",)
     # Previews: a draft's bylines and tags are in its revision (cms/api/preview.py).
     api_draft_prefetch = "news.api.drafts.prefetch_article_draft"
 
@@ -211,7 +259,7 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
     promote_panels = SocialImageMixin.promote_panels + [
         MultiFieldPanel([FieldPanel("canonical_url")], heading="Syndication"),
     ]
-    edit_handler = seo_edit_handler(content_panels, promote_panels)
+    edit_handler = article_edit_handler()
 
     # Relevance: headline (Page's title, boost 2) > standfirst > body, authors
     # and tags. PostgreSQL turns boosts into tsvector weights; SQLite weighs
@@ -220,6 +268,7 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         index.SearchField("standfirst", boost=1.5),
         index.SearchField("body"),
         index.FilterField("publication_date"),
+        index.FilterField("breaking"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.RelatedFields(
             "article_authors", [index.RelatedFields("author", [index.SearchField("name")])]
@@ -234,6 +283,33 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         verbose_name = "article"
 
     # Scheduling ---------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        self._free_bylines_given_up()
+        return super().save(*args, **kwargs)
+
+    def _free_bylines_given_up(self):
+        """Let a new byline row take an author that a kept row gives up in the same edit.
+
+        The byline rows are written one by one in byline order, so a new row naming
+        an author whose stored row now names someone else would meet that row on the
+        one-author-per-article constraint before it is rewritten. Those kept rows are
+        removed first and written again as new rows.
+        """
+        rows = getattr(self, "_cluster_related_objects", {}).get("article_authors")
+        if self.pk is None or not rows:
+            return
+        kept = {row.pk: row for row in rows if row.pk is not None}
+        stored = ArticleAuthor.objects.filter(page_id=self.pk, pk__in=kept)
+        moved = [
+            pk
+            for pk, author_id in stored.values_list("pk", "author_id")
+            if kept[pk].author_id != author_id
+        ]
+        if moved:
+            ArticleAuthor.objects.filter(pk__in=moved).delete()
+            for pk in moved:
+                kept[pk].pk = None
 
     def clean(self):
         # Here rather than in an admin hook: the admin, API v3 writes and
@@ -288,34 +364,59 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         from ..embeds import preload_embeds
         from ..rich_text import preloaded_links
 
-        preload_embeds([child.value for child in self.body])
+        preload_embeds(self._load_body_and_images())
         with preloaded_links(self.body.stream_block.extract_references(self.body)):
             response = super().serve(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
                 response.render()
         return response
 
+    def _load_body_and_images(self):
+        """The body's block values; its images, the bylines with portraits, then the
+        renditions of those, the lead image and the portraits, in three queries (the
+        lead image came with the page when routing found it: news.article_loading)."""
+        from ..article_loading import collected_images, load_renditions
+
+        with collected_images() as images:
+            values = [child.value for child in self.body]
+        authors = self.__dict__["authors"] = self._visible_authors(renditions=False)
+        lead = self.lead_image_with_renditions if self.lead_image_id else None
+        load_renditions([*images, lead, *(author.portrait for author in authors)])
+        return values
+
+    def get_view_restrictions(self):
+        # Routing (NewsIndexPage.route) asked already whether a restriction or an
+        # alias sits on the article or above it: none of them, nothing to query.
+        if not getattr(self, "view_restricted", True) and not getattr(self, "under_alias", True):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     # Display and derived data -------------------------------------------------
 
     @cached_property
     def section(self):
-        return NewsIndexPage.objects.filter(path=self.path[: -self.steplen]).first()
+        return section_at(self.path[: -self.steplen])
 
     @cached_property
     def authors(self):
         """Authors in byline order, with portraits and their renditions loaded."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("article_authors")
         if prefetched is not None:
-            return [byline.author for byline in prefetched]
+            return [byline.author for byline in prefetched if is_snippet_visible(byline.author)]
+        return self._visible_authors(renditions=True)
+
+    def _visible_authors(self, renditions):
         # Through the cluster relation, not a filter on `page=self`: a preview
         # holds the editor's unsaved bylines in memory (and may have no pk yet).
-        bylines = (
-            self.article_authors.all()
-            .select_related("author__portrait")
-            .prefetch_related("author__portrait__renditions")
-            .order_by("sort_order")
-        )
-        return [byline.author for byline in bylines]
+        bylines = self.article_authors.all().select_related("author__portrait")
+        if renditions:
+            bylines = bylines.prefetch_related("author__portrait__renditions")
+        # An unpublished (draft) author is left out of every byline readers see.
+        return [
+            byline.author
+            for byline in bylines.order_by("sort_order")
+            if is_snippet_visible(byline.author)
+        ]
 
     @cached_property
     def tag_list(self):
@@ -333,6 +434,39 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
     @property
     def publication_iso(self):
         return machine_datetime(self.publication_date)
+
+    @cached_property
+    def correction_notes(self):
+        """Corrections and updates, newest first: from a listing's prefetch, a preview's
+        unsaved rows or one query."""
+        from .corrections import newest_first
+
+        return newest_first(self.corrections.all())
+
+    @property
+    def latest_note(self):
+        """The newest correction or update, or None."""
+        return self.correction_notes[0] if self.correction_notes else None
+
+    @property
+    def updated_display(self):
+        """The visible "Updated" time: the newest correction or update, if any."""
+        note = self.latest_note
+        return format_publication_datetime(note.noted_at) if note else ""
+
+    @cached_property
+    def related_articles(self):
+        """Up to RELATED_COUNT articles to read next, editors' picks first (one query)."""
+        from .related import related_articles
+
+        return related_articles([self])[0]
+
+    @property
+    def updated_iso(self):
+        """When readers last saw a change (h-entry's dt-updated), as the SEO metadata say it."""
+        from ..seo import article_modified_time
+
+        return machine_datetime(article_modified_time(self))
 
     @cached_property
     def reading_time(self):

@@ -1,4 +1,8 @@
-"""Create (or refresh) the demo admin account and print how to sign in."""
+"""Create the demo admin account if it is missing and print how to sign in.
+
+An existing account is left exactly as it is: `make run` runs this every time,
+and a password the editor set in the admin must survive it.
+"""
 
 import secrets
 from pathlib import Path
@@ -12,9 +16,17 @@ from cms.public_address import public_url
 
 CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-admin"
 
+# Wagtail's account page saves all its panels in one form, and its name panel
+# requires both names: without them the editor cannot even change the password.
+DEMO_FIRST_NAME = "Demo"
+DEMO_LAST_NAME = "Editor"
+
 
 class Command(BaseCommand):
-    help = "Create a demo superuser (username 'admin' by default) and print its credentials."
+    help = (
+        "Create a demo superuser (username 'admin' by default) if there is none and print its "
+        "credentials; an existing account is never changed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
@@ -28,29 +40,28 @@ class Command(BaseCommand):
                 "On a real site use `manage.py createsuperuser`."
             )
         User = get_user_model()
-        password = self._stored_password(username)
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            password = password or secrets.token_urlsafe(12)
-            User.objects.create_superuser(username=username, email=email, password=password)
-            state = "created"
-        elif password and user.check_password(password):
-            state = "kept"
-        else:
-            password = secrets.token_urlsafe(12)
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            state = "password reset"
+        admin_link = public_url(reverse("wagtailadmin_home"))
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(self.style.SUCCESS(f"Demo admin account '{username}' exists:"))
+            self.stdout.write(f"  admin:    {admin_link}")
+            self.stdout.write(f"  username: {username}")
+            self.stdout.write(
+                "  password: unchanged (the one printed when it was created, or the one you set "
+                f"since). To set a new one: python manage.py changepassword {username}"
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(
+            username=username,
+            email=email,
+            password=password,
+            first_name=DEMO_FIRST_NAME,
+            last_name=DEMO_LAST_NAME,
+        )
         CREDENTIALS_FILE.write_text(f"{username}\n{password}\n")
         CREDENTIALS_FILE.chmod(0o600)
-        self.stdout.write(self.style.SUCCESS(f"Demo admin account ({state}):"))
-        self.stdout.write(f"  admin:    {public_url(reverse('wagtailadmin_home'))}")
+        self.stdout.write(self.style.SUCCESS("Demo admin account created:"))
+        self.stdout.write(f"  admin:    {admin_link}")
         self.stdout.write(f"  username: {username}")
         self.stdout.write(f"  password: {password}")
-
-    def _stored_password(self, username):
-        try:
-            stored_username, password = CREDENTIALS_FILE.read_text().split("\n")[:2]
-        except (FileNotFoundError, ValueError):
-            return None
-        return password if stored_username == username else None
+        self.stdout.write(f"  (also written to {CREDENTIALS_FILE.name}, readable only by you)")

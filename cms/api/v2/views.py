@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from taggit.managers import TaggableManager
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.serializers import PageHtmlUrlField, PageParentField, PageSerializer
-from wagtail.api.v2.utils import BadRequestError, parse_boolean
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string, parse_boolean
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.models import Site
@@ -29,7 +29,8 @@ from cms.api.params import (
     InvalidParameter,
     check_query_string,
 )
-from cms.api.visibility import private_collections, searchable_public_pages
+from cms.api.specific import specific_for_api, with_api_relations
+from cms.api.visibility import private_collections, public_pages, searchable_public_pages
 from cms.public_address import own_type, public_page_url
 from cms.resilience import database_failure
 
@@ -188,14 +189,57 @@ class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
     base_serializer_class = PublicPageSerializer
     filter_backends = safe_backends(PagesAPIViewSet.filter_backends)
 
+    def searches_with_backend(self):
+        """Whether ``?search=`` goes to Wagtail's search backend, which filters on
+        indexed fields only (subclasses that search in SQL say when they do not)."""
+        return "search" in self.request.GET
+
     def get_base_queryset(self):
+        # Search backends filter on indexed ids only; everything else (a detail's
+        # parent check, say) filters the public pages in place, not by listing
+        # every public page's id first.
+        searching = self.searches_with_backend()
         try:
-            return searchable_public_pages(self.request)
+            if searching:
+                return searchable_public_pages(self.request)
+            return public_pages(self.request)
         except ValueError as error:  # an ambiguous ?site=
             raise BadRequestError(str(error)) from error
 
     def get_queryset(self):
-        return super().get_queryset().select_related("locale")
+        queryset = self._direct_queryset()
+        if queryset is None:
+            queryset = super().get_queryset()
+        return with_api_relations(queryset.select_related("locale"))
+
+    def get_object(self):
+        # DRF's lookup in the filtered queryset, then the page as its own type with
+        # the rows its type names in one query (Wagtail: .specific, then each row).
+        return specific_for_api(super(PagesAPIViewSet, self).get_object())
+
+    def _direct_queryset(self):
+        """The public pages of one model filtered in place, or None.
+
+        Wagtail narrows to a page type with ``pk IN (every public page)``, which the
+        database answers by listing every public page first, even for a detail; only
+        a search backend needs that form (it filters on indexed ids).
+        """
+        if self.searches_with_backend():
+            return None
+        if "type" in self.request.GET:
+            try:
+                models = page_models_from_string(self.request.GET["type"])
+            except (LookupError, ValueError):
+                return None  # Wagtail's own get_queryset answers 400
+            if len(models) != 1:
+                return None
+            model = models[0]
+        else:
+            model = self.model
+        try:
+            return public_pages(self.request, model=model)
+        except ValueError as error:  # an ambiguous ?site=
+            raise BadRequestError(str(error)) from error
 
     def get_root_page(self):
         # ``child_of=root`` / ``descendant_of=root``: Wagtail reads the host's

@@ -9,15 +9,16 @@ needs things Wagtail's object does not offer a hook for:
   ``http`` security scheme without a ``scheme``, which validators reject. Here
   an optional token is written the OpenAPI way, as an alternative empty
   security requirement (``[{"BearerTokenAuth": []}, {}]``);
-- 400 for bad query parameters, naming the parameter: values that are not
-  UTF-8, too long or out of range (a huge ``offset`` was a 500) and failed
-  query or path validation, which Wagtail answers 422;
+- 400 for bad query and path parameters, naming the parameter: Wagtail
+  answers the errors of its filters 422 (``?order=nope``), a status the
+  document keeps for bodies (``parameter_errors_are_400s``), and the checks
+  of ``request_checks.py`` refuse what its routers turned into 500s or
+  undocumented 404s (a huge ``offset``, ``PATCH pages/1.5/``, a snippet
+  ``pk`` of ``abc``, revisions of ``user_id=x``, ``site=nowhere.example``);
 - 400 naming ``search`` for words the full-text engine cannot parse (an
   unbalanced quote was a 500 on SQLite);
 - 400 for write bodies that are JSON but not an object (a JSON array was a
-  500 on some write endpoints), for multipart bodies without a boundary (an
-  HTML page) and for snippet ``pk`` values the model's key cannot hold
-  (``snippets/<type>/abc/`` was a 500);
+  500 on some write endpoints) and for multipart bodies without a boundary;
 - a document clients can be generated from (``openapi.py``): error responses,
   redirects, ``servers``, discriminators, required fields and bounds;
 - routers from plugins (``register_api_v3_routers``), in the same document.
@@ -25,24 +26,31 @@ needs things Wagtail's object does not offer a hook for:
 
 import json
 from functools import wraps
-from urllib.parse import unquote
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
 from django.http import Http404
-from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 from wagtail.api.v3.errors import problem_response, register_exception_handlers
 
-from cms.api.params import SEARCH_NOT_UNDERSTOOD, InvalidParameter, check_query_string
+from cms.api.params import SEARCH_NOT_UNDERSTOOD, InvalidParameter
 from cms.resilience import database_failure, failure_response
 
 from .openapi import ANONYMOUS_SCHEME, ContractSchema
+from .request_checks import check_request, invalid_parameter_response
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: Requests without a body: whatever fails validation is in the query or the path.
+BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+#: Wagtail's validators of one query parameter, which raise errors with an empty
+#: ``loc``: the parameter each validates (a pydantic error's ``title``).
+VALIDATED_PARAMETERS = {
+    "OrderingValidator": "order",
+    "SiteFilterValidator": "site",
+    "APIFieldValidator": "fields",
+}
 
 
 def _gate_docs(view):
@@ -55,89 +63,6 @@ def _gate_docs(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def invalid_parameter_response(error: InvalidParameter):
-    return problem_response(
-        status=400,
-        detail=f"{error.name}: {error.message}",
-        errors=[{"type": "invalid_parameter", "loc": ["query", error.name], "msg": error.message}],
-    )
-
-
-def check_request(run):
-    """View decorator: refuse bad query strings and non-object JSON bodies early."""
-
-    @wraps(run)
-    def wrapper(request, *args, **kwargs):
-        try:
-            check_query_string(request.META.get("QUERY_STRING", ""))
-        except InvalidParameter as error:
-            return invalid_parameter_response(error)
-        if request.method in WRITE_METHODS and request.content_type == "application/json":
-            try:
-                body = json.loads(request.body or b"{}")
-            except ValueError:
-                body = None  # django-ninja reports malformed JSON itself
-            else:
-                if not isinstance(body, dict):
-                    return problem_response(
-                        status=400,
-                        detail="The request body must be a JSON object.",
-                        errors=[{"type": "invalid_body", "loc": ["body"], "msg": "not an object"}],
-                    )
-        refusal = _check_multipart(request) or _check_snippet_pk(kwargs)
-        if refusal is not None:
-            return refusal
-        return run(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _check_multipart(request):
-    """A multipart body Django cannot split is a 400 problem, not Django's HTML page."""
-    if request.method not in WRITE_METHODS or request.content_type != "multipart/form-data":
-        return None
-    if not request.content_params.get("boundary"):
-        # Django skips parsing an empty body, and ninja would then report
-        # missing fields: say what is really wrong.
-        return problem_response(
-            status=400,
-            detail="The multipart body cannot be read: the Content-Type has no boundary.",
-            errors=[{"type": "invalid_body", "loc": ["body"], "msg": "no multipart boundary"}],
-        )
-    try:
-        request.POST  # noqa: B018 - parse now, where the error can be answered
-    except MultiPartParserError as error:
-        return problem_response(
-            status=400,
-            detail=f"The multipart body cannot be read: {error}",
-            errors=[{"type": "invalid_body", "loc": ["body"], "msg": str(error)}],
-        )
-    return None
-
-
-def _check_snippet_pk(kwargs):
-    """``snippets/<type>/<pk>/``: a pk the model's key cannot hold is a 400 naming ``pk``.
-
-    Wagtail hands the raw ``pk`` to ``get_object_or_404``, whose conversion
-    raised ValueError (a 500) for ``abc`` on an integer key.
-    """
-    if "pk" not in kwargs or "type" not in kwargs:
-        return None
-    try:
-        model = apps.get_model(str(kwargs["type"]))
-    except (LookupError, ValueError):
-        return None  # not a model: Wagtail's own validation answers
-    try:
-        model._meta.pk.to_python(unquote(str(kwargs["pk"])))
-    except ValidationError:
-        return problem_response(
-            status=400,
-            detail=f"Invalid parameter: pk ({kwargs['pk']!r} is not a valid key)",
-            errors=[{"type": "invalid_parameter", "loc": ["path", "pk"], "msg": "not a valid key"}],
-        )
-    return None
 
 
 class BylineAPI(NinjaAPI):
@@ -185,16 +110,57 @@ class BylineAPI(NinjaAPI):
         return schema
 
 
-def validation_error_handler(request, exc):
-    """Bad query or path parameters are 400s that name the parameter; bodies stay 422."""
-    errors = list(exc.errors)
-    in_request_line = errors and all(
-        error.get("loc") and error["loc"][0] in ("query", "path") for error in errors
-    )
-    if not in_request_line:
-        return problem_response(status=422, detail="Validation failed", errors=errors)
-    names = ", ".join(dict.fromkeys(str(error["loc"][-1]) for error in errors))
-    return problem_response(status=400, detail=f"Invalid parameter: {names}", errors=errors)
+def parameter_errors_are_400s(wagtail_handler):
+    """Wrap Wagtail's validation handler (always 422): a bad query or path parameter is a 400.
+
+    Wagtail's filters validate query parameters inside the view and raise
+    errors whose ``loc`` is empty (``?order=nope``) or lacks ``"query"``
+    (``?translation_of=999999``), which its handler answers 422, a status the
+    document keeps for bodies. Here an error in a request without a body, or
+    one whose ``loc`` starts in the query or path, is a 400 that names the
+    parameter in ``detail`` and in each error's ``loc``; a body that does not
+    fit its schema stays a 422.
+    """
+
+    def handler(request, exc):
+        response = wagtail_handler(request, exc)
+        errors = json.loads(response.content).get("errors") or [{"msg": str(exc)}]
+        in_request_line = all(
+            error.get("loc") and error["loc"][0] in ("query", "path") for error in errors
+        )
+        if request.method not in BODILESS_METHODS and not in_request_line:
+            return response
+        for error in errors:
+            error["loc"] = _parameter_loc(request, exc, error.get("loc") or [], error.get("msg"))
+        names = ", ".join(dict.fromkeys(str(error["loc"][1]) for error in errors))
+        messages = "; ".join(dict.fromkeys(str(error.get("msg", "")) for error in errors))
+        return problem_response(
+            status=400, detail=f"Invalid parameter: {names} ({messages})", errors=errors
+        )
+
+    return handler
+
+
+def _parameter_loc(request, exc, loc, message):
+    """``loc`` as ``["query" or "path", <parameter as the client sent it>, ...]``."""
+    loc = [part if isinstance(part, int) else str(part) for part in loc]
+    path_kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    for index, part in enumerate(loc):
+        if part in path_kwargs:
+            return ["path", *loc[index:]]
+        if part in request.GET:
+            return ["query", *loc[index:]]
+    # No parameter sent is in ``loc``: ``[]`` from one of Wagtail's validators, a
+    # schema's name (``["query", "filters"]``) or a missing one (``["query", "article"]``).
+    name = VALIDATED_PARAMETERS.get(getattr(exc, "title", None))
+    if name:
+        return ["query", name]
+    mentioned = [sent for sent in request.GET if sent in str(message)]
+    if mentioned:
+        return ["query", mentioned[0]]
+    if len(loc) > 1 and loc[0] in ("query", "path"):
+        return loc
+    return ["query", "query"]
 
 
 def search_error_handler(request, exc):
@@ -223,7 +189,9 @@ def build_api(**kwargs) -> BylineAPI:
         **kwargs,
     )
     register_exception_handlers(api)
-    api.add_exception_handler(NinjaValidationError, validation_error_handler)
+    for error_class in (NinjaValidationError, PydanticValidationError, DjangoValidationError):
+        wagtail_handler = api._exception_handlers[error_class]
+        api.add_exception_handler(error_class, parameter_errors_are_400s(wagtail_handler))
     api.add_exception_handler(
         InvalidParameter, lambda request, exc: invalid_parameter_response(exc)
     )

@@ -33,6 +33,7 @@ from wagtail.models import Page, Site
 from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.problems import Problem
+from cms.api.specific import specific_for_api, with_api_relations
 from cms.api.visibility import searchable_public_pages
 from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
@@ -56,7 +57,7 @@ def readable_pages(request, model=Page):
         queryset = searchable_public_pages(request, model)
     except ValueError as error:  # an ambiguous ?site=
         raise InvalidParameter("site", str(error)) from error
-    return queryset.select_related("content_type", "locale").order_by("pk")
+    return with_api_relations(queryset.select_related("content_type", "locale")).order_by("pk")
 
 
 # Wagtail's listing schemas under their own names (the OpenAPI document keeps
@@ -173,7 +174,7 @@ def get_page(
     page = get_object_or_404(readable_pages(request), pk=page_id)
     if version == "draft" and request.user.is_authenticated:
         return page.get_latest_revision_as_object()
-    page = page.specific
+    page = specific_for_api(page)
     prefetch_api_fields([page])
     # Wagtail's meta.parent is get_parent(), a generic Page: cache its own type in
     # treebeard's parent cache (as news.api.fields does) for a public html_url.

@@ -30,6 +30,14 @@ STORIES = (
             "hot summer, researchers say. It may not be enough for long."
         ),
         age=ago(days=20, hours=2),
+        corrections=(
+            (
+                "correction",
+                ago(days=19, hours=5),
+                "An earlier version of this article said the study covered 20 reef sites. "
+                "It covered 30.",
+            ),
+        ),
         authors=("priya-castellane", "ines-varga"),
         tags=("Oceans", "Climate"),
         lead_image=art(

@@ -68,7 +68,15 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Note: {note}"))
         summary = ", ".join(
             f"{tally.created_count(kind)} {kind}"
-            for kind in ("sections", "authors", "articles", "synthetic articles", "images")
+            for kind in (
+                "sections",
+                "authors",
+                "articles",
+                "synthetic articles",
+                "images",
+                "comments",
+                "mentions",
+            )
             if tally.created_count(kind)
         )
         self.stdout.write(

@@ -243,7 +243,9 @@ class CommentSettings(BaseSiteSetting):
         "approved comment. A reader's first comment is always held for moderation.",
     )
     moderator_emails = models.TextField(
-        blank=True, help_text="Email these addresses about new comments, one address per line."
+        blank=True,
+        help_text="Email these addresses about new comments, one address per line. Left "
+        "empty, everyone who may moderate comments (the Moderator and Editor groups) is emailed.",
     )
     min_fill_seconds = models.PositiveSmallIntegerField(
         "minimum seconds to fill the form",

@@ -128,7 +128,7 @@ class CommentViewSet(SnippetViewSet):
         Column("article", label="Article", accessor="article.title"),
         Column("kind", label="Kind", accessor="get_kind_display"),
         Column("status", label="Status", accessor="get_status_display"),
-        Column("checks", label="Strictest check", accessor=check_summary),
+        Column("checks", label="Spam check result", accessor=check_summary),
         DateColumn("created_at", label="Posted", sort_key="created_at"),
     ]
     edit_handler = ObjectList(

@@ -2,7 +2,10 @@
 
 from django.conf import settings as django_settings
 from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -12,12 +15,31 @@ from .models import CommentStatus
 from .submission import settings_for
 
 
+def people_who_moderate():
+    """The addresses of active users who may moderate comments; superusers when there are none.
+
+    Used when the comment settings name no addresses, so a new site's moderators
+    hear about held comments without anyone configuring it.
+    """
+    may_moderate = Permission.objects.filter(
+        content_type__app_label="byline_comments", codename="change_comment"
+    )
+    people = get_user_model().objects.filter(is_active=True).exclude(email="")
+    moderators = people.filter(
+        Q(groups__permissions__in=may_moderate) | Q(user_permissions__in=may_moderate)
+    )
+    addresses = sorted(set(moderators.values_list("email", flat=True)))
+    if addresses:
+        return addresses
+    return sorted(set(people.filter(is_superuser=True).values_list("email", flat=True)))
+
+
 def notify_moderators(comment):
     """Send one email to the site's moderators; returns the number of messages sent."""
     if comment.user_id is not None or comment.status == CommentStatus.SPAM:
         return 0  # editors' own replies and spam need no one's attention
     settings = settings_for(comment.article)
-    recipients = settings.moderator_email_list
+    recipients = settings.moderator_email_list or people_who_moderate()
     if not recipients:
         return 0
     article = comment.article

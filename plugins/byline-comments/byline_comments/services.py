@@ -8,7 +8,6 @@ first status by the same rules, and is announced with the
 `moderate`, which announces `after_comment_moderate`.
 """
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cms import abuse
 from cms.plugins import Verdict, emit, run_comment_checks
 
 from .models import ArticleCommentOptions, Comment, CommentKind, CommentStatus
@@ -87,14 +87,8 @@ def set_comments_closed(article, closed):
 
 
 def client_ip(request):
-    """The address the request came from (REMOTE_ADDR; a proxy must set it right)."""
-    if request is None:
-        return None
-    address = (request.META.get("REMOTE_ADDR") or "").strip()
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    """The address the request came from, behind trusted proxies (`cms.abuse.client_ip`)."""
+    return abuse.client_ip(request) if request is not None else None
 
 
 def client_user_agent(request):
@@ -348,3 +342,45 @@ def erase_expired_personal_data(now=None):
         outside = outside.exclude(article__path__startswith=root_path)
     erased += outside.update(ip_address=None, user_agent="")
     return erased
+
+
+# How far back the first run (or one after the cache forgot the last run) looks.
+CLOSED_BY_AGE_LOOKBACK = timedelta(minutes=15)
+_CLOSED_BY_AGE_KEY = "byline-comments:closed-by-age-until"
+
+
+def announce_closed_by_age(now=None):
+    """Emit ``after_discussion_change`` (reason "closed") for each live article whose
+    comments closed by age (``CommentSettings.close_after_days``) since the last run;
+    returns how many. Safe to run twice: a run covers the time since the previous one."""
+    from django.core.cache import cache
+    from wagtail.models import Site
+
+    from news.models import ArticlePage
+
+    from .models import CommentSettings
+
+    now = now or timezone.now()
+    since = cache.get(_CLOSED_BY_AGE_KEY)
+    if since is None or since > now or since < now - CLOSED_BY_AGE_LOOKBACK:
+        since = now - CLOSED_BY_AGE_LOOKBACK
+    closed_by_editor = ArticleCommentOptions.objects.filter(comments_closed=True).values(
+        "article_id"
+    )
+    article_ids = set()
+    for site in Site.objects.select_related("root_page"):
+        days = CommentSettings.for_site(site).close_after_days
+        if not days:
+            continue
+        age = timedelta(days=days)
+        article_ids.update(
+            ArticlePage.objects.live()
+            .descendant_of(site.root_page, inclusive=True)
+            .filter(publication_date__gt=since - age, publication_date__lte=now - age)
+            .exclude(pk__in=closed_by_editor)
+            .values_list("pk", flat=True)
+        )
+    for article_id in sorted(article_ids):
+        emit("after_discussion_change", article_id=article_id, reason="closed", comment=None)
+    cache.set(_CLOSED_BY_AGE_KEY, now, None)
+    return len(article_ids)

@@ -42,3 +42,12 @@ def erase_expired_personal_data():
     from .services import erase_expired_personal_data as erase
 
     return erase()
+
+
+@task()
+def announce_comments_closed_by_age():
+    """Periodic: articles whose comments closed by age since the last run (their comment
+    form is gone) are announced, so caches forget the pages that still show the form."""
+    from .services import announce_closed_by_age
+
+    return announce_closed_by_age()

@@ -24,7 +24,12 @@ from .moderation import (
     PendingCommentsSummaryItem,
     queue_url,
 )
-from .tasks import erase_expired_personal_data, notify_moderators, report_to_spam_service
+from .tasks import (
+    announce_comments_closed_by_age,
+    erase_expired_personal_data,
+    notify_moderators,
+    report_to_spam_service,
+)
 
 # Before the viewset is registered, or Wagtail creates a fallback policy.
 register_permission_policy(Comment, CommentPermissionPolicy(Comment))
@@ -77,6 +82,11 @@ def add_periodic_jobs(registry):
     # without anyone remembering to run a command.
     registry.register(
         "comments_erase_personal_data", erase_expired_personal_data, schedule="15 3 * * *"
+    )
+    # Every minute: pages that showed the comment form of an article whose comments
+    # have just closed by age are announced (after_discussion_change), to be purged.
+    registry.register(
+        "comments_close_by_age", announce_comments_closed_by_age, schedule="* * * * *"
     )
 
 

@@ -66,6 +66,39 @@ def _clean(text):
     return " ".join((text or "").split())
 
 
+# get_text(" ") puts a space between a link and the punctuation around it ("read
+# this ." from "read <a>this</a>.", "( this )"): punctuation sticks to its word.
+SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?…)\]}»”’])")
+SPACE_AFTER_OPENING = re.compile(r"([(\[{«“])\s+")
+# "Title | Site", "Title – Site": the separators sites put between the two.
+TITLE_SEPARATORS = ("|", "–", "—", "-", "·", "::", ":", "•")
+
+
+def _text_of(element):
+    """An element's text with words spaced as a reader sees them."""
+    text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", _clean(element.get_text(" ")))
+    return SPACE_AFTER_OPENING.sub(r"\1", text)
+
+
+def without_site_name(title, site_name):
+    """`title` without a trailing or leading site name ("Story | Site" → "Story").
+
+    The mention is shown as "<title> – <site>", so a title that repeats the
+    site's name would show it twice.
+    """
+    title, site = _clean(title), _clean(site_name)
+    if not site or title.casefold() == site.casefold():
+        return title
+    for separator in TITLE_SEPARATORS:
+        suffix = f" {separator} {site}"
+        if title.casefold().endswith(suffix.casefold()):
+            return title[: -len(suffix)].rstrip()
+        prefix = f"{site} {separator} "
+        if title.casefold().startswith(prefix.casefold()):
+            return title[len(prefix) :].lstrip()
+    return title
+
+
 def _clip(text, length):
     text = _clean(text)
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -174,7 +207,7 @@ def analyse_source(body_text, content_type, source_url, target_url):
         return SourceReport(links_to_target=False)
 
     block = link.find_parent(BLOCKS) or link.parent
-    excerpt = excerpt_around(block.get_text(" "), _clean(link.get_text(" ")))
+    excerpt = excerpt_around(_text_of(block), _text_of(link))
     site_name = _meta(soup, "og:site_name", "application-name") or host
     title = _clean(soup.title.get_text()) if soup.title else ""
     title = title or _meta(soup, "og:title")
@@ -201,7 +234,7 @@ def analyse_source(body_text, content_type, source_url, target_url):
 
     return SourceReport(
         links_to_target=True,
-        title=_clip(title, TITLE_LENGTH) or host,
+        title=_clip(without_site_name(title, site_name), TITLE_LENGTH) or host,
         excerpt=excerpt,
         author_name=author_name[:100],
         author_url=author_url if author_url.startswith(("http://", "https://")) else "",

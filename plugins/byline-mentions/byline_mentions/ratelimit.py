@@ -1,15 +1,14 @@
 """Per-IP and per-source limits on inbound pingbacks and webmentions, in the shared cache.
 
-Fixed windows counted with cache.add + cache.incr, which are atomic in
-Redis and in the local-memory cache, so several app processes share one
-count when they share a cache.
+Counted by core's fixed-window counter (cms.abuse.count_hit): atomic in Redis and
+in the local-memory cache, so several app processes share one count when they
+share a cache. The address is core's client_ip, which honours BYLINE_PROXY_COUNT.
 """
 
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
+from cms.abuse import count_hit
 
 from . import conf
 
@@ -33,22 +32,9 @@ def _hit(kind, key, setting):
     if not rule or not key:
         return None
     limit, window = int(rule[0]), max(1, int(rule[1]))
-    now = time.time()
-    bucket = int(now // window)
-    cache_key = f"byline_mentions:rate:{kind}:{window}:{bucket}:{key}"
-    cache.add(cache_key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=window + 5)
-        count = 1
+    count, retry_after = count_hit(f"mentions:{kind}:{key}", window)
     if count > limit:
-        return Limited(
-            "IP address" if kind == "ip" else "source",
-            limit,
-            window,
-            max(1, int((bucket + 1) * window - now)),
-        )
+        return Limited("IP address" if kind == "ip" else "source", limit, window, retry_after)
     return None
 
 

@@ -22,7 +22,6 @@ waiting for verification is not queued (or fetched) twice, and at most
 BYLINE_MENTIONS_MAX_QUEUED_PER_SOURCE / _PER_TARGET may wait at once.
 """
 
-import ipaddress
 import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -31,6 +30,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+
+from cms.abuse import client_ip
 
 from . import conf, rpc
 from .checks import comments_available
@@ -61,13 +62,6 @@ class Refused(Exception):
         self.status = status
         self.retry_after = retry_after
         self.error = error or ("rate_limited" if status == 429 else "invalid_request")
-
-
-def client_ip(request):
-    try:
-        return str(ipaddress.ip_address((request.META.get("REMOTE_ADDR") or "").strip()))
-    except ValueError:
-        return None
 
 
 def is_web_url(url):

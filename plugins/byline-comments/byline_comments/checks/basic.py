@@ -9,9 +9,9 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.db.models import Q
 
+from cms.abuse import count_hit
 from cms.plugins import CheckResult, Verdict
 
 from ..submission import CHANNEL_MENTION, submission_of
@@ -110,24 +110,16 @@ class BlocklistCheck:
 def count_rate(ip_address, settings):
     """Count one more comment from `ip_address`: (count, limit, window, retry_after).
 
-    In the Django cache: per process with local memory, shared by every process
-    through REDIS_URL. One counter per address and window: add() only creates it,
-    incr() is atomic in Redis and in the local-memory cache, so concurrent posts
-    never read the same count. `count` is None when nothing is counted.
+    A fixed-window counter in the Django cache (`cms.abuse.count_hit`): per
+    process with local memory, shared by every process through REDIS_URL, and
+    atomic, so concurrent posts never read the same count. `count` is None when
+    nothing is counted.
     """
     limit, window = settings.rate_limit_count, max(1, settings.rate_limit_window_seconds)
     if not limit or not ip_address:
         return None, limit, window, 0
-    now = time.time()
-    bucket = int(now // window)
-    key = f"byline_comments:rate:{ip_address}:{window}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
-    return count, limit, window, max(1, int((bucket + 1) * window - now) + 1)
+    count, retry_after = count_hit(f"comments:{ip_address}", window)
+    return count, limit, window, retry_after
 
 
 class RateLimitCheck:

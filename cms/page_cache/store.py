@@ -1,0 +1,122 @@
+"""The cache's contents: entries, the versions of surrogate keys, and who recorded them.
+
+- ``entry:<hash>`` holds one answer (status, headers, body), the versions of
+  the keys it recorded when it was made, and its public URL.
+- ``v:<key>`` holds a key's version, a random token with the time it was set.
+  ``purge`` gives each key a new one, which makes every entry stored with the
+  old one stale: one write per key, whatever the number of entries, and every
+  process sharing the cache sees it. A missing version (never set, evicted or
+  expired) counts as changed, so losing one costs a miss, never a stale answer.
+- ``m:<key>`` lists the public URLs of entries that recorded the key, for
+  purging the same URLs on a CDN.
+
+Entries live at most BYLINE_PAGE_CACHE_MAX_AGE seconds (the staleness bound),
+less when what they show is scheduled to change sooner.
+"""
+
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+CACHE_ALIAS = "pages"
+# A URL list per key is for purging a CDN; past this many URLs the oldest go.
+MAX_MEMBERS = 500
+# How long a key's URL list is kept: a CDN may hold an answer this long.
+MEMBERS_FOR = 24 * 3600
+
+
+def enabled():
+    return settings.BYLINE_PAGE_CACHE
+
+
+def max_age():
+    return settings.BYLINE_PAGE_CACHE_MAX_AGE
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _version_timeout():
+    # Longer than any entry lives, so a version only expires after its entries.
+    return 2 * max_age() + 60
+
+
+def get_entry(key):
+    """The stored entry for `key` if every key it recorded still has its version."""
+    cache = _cache()
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    versions = entry["versions"]
+    if versions:
+        current = cache.get_many([f"v:{name}" for name in versions])
+        for name, version in versions.items():
+            if current.get(f"v:{name}") != version:
+                return None
+    return entry
+
+
+def versions_since(names, started):
+    """The current versions of `names` (made where missing), or None if any of them
+    changed after `started`: the answer may show data from before that change."""
+    cache = _cache()
+    version_keys = [f"v:{name}" for name in names]
+    current = cache.get_many(version_keys)
+    for version_key in version_keys:
+        if version_key not in current:
+            cache.add(version_key, (secrets.token_hex(8), 0.0), _version_timeout())
+    missing = [key for key in version_keys if key not in current]
+    if missing:
+        current.update(cache.get_many(missing))
+    if len(current) < len(version_keys):
+        return None  # the cache would not keep them: nothing to store against
+    if any(version[1] > started for version in current.values()):
+        return None
+    return {key[2:]: value for key, value in current.items()}
+
+
+def put_entry(key, entry, timeout, url, names):
+    cache = _cache()
+    cache.set(key, entry, timeout)
+    member_keys = [f"m:{name}" for name in names]
+    members = cache.get_many(member_keys)
+    changed = {}
+    for member_key in member_keys:
+        urls = members.get(member_key) or []
+        if url not in urls:
+            changed[member_key] = [*urls, url][-MAX_MEMBERS:]
+    if changed:
+        cache.set_many(changed, MEMBERS_FOR)
+
+
+def _changed_version():
+    # Dated: an answer whose rendering began before the change is not stored against it.
+    return (secrets.token_hex(8), time.time())
+
+
+def purge(*names):
+    """Make every entry that recorded any of `names` stale, now and again when the
+    current transaction commits (an answer made in between may show the old data).
+    Returns the public URLs of those entries (for the CDN)."""
+    names = {name for name in names if name}
+    if not names:
+        return []
+    cache = _cache()
+    member_keys = [f"m:{name}" for name in names]
+    members = cache.get_many(member_keys)
+    cache.delete_many(member_keys)
+    _bump(names)
+    transaction.on_commit(lambda: _bump(names))
+    return sorted({url for urls in members.values() for url in urls})
+
+
+def _bump(names):
+    _cache().set_many({f"v:{name}": _changed_version() for name in names}, _version_timeout())
+
+
+def clear():
+    _cache().clear()

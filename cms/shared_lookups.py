@@ -1,0 +1,205 @@
+"""Small lookups every reader request repeats, kept between requests: the Site (with its
+root page), the site settings, the masthead menu, the sections (``news.models.pages``) and
+the paths of view-restricted pages (``cms.visibility``).
+
+They live in the page cache's store (``cms.page_cache.store``: local memory in tests, files
+shared by the processes of one machine, or Redis) and are filed against the same surrogate
+keys as cached answers, so the purges of ``cms.page_cache.invalidation`` (a page published,
+moved or deleted, a view restriction, a setting saved) make them stale in every process at
+once. Rows saved without publishing (a script, a test's factory) purge them too: a Site,
+the site's root page (``sites``) or a section (``sections``). They also never outlive the page
+cache's staleness bound, nor the moment something they hold is scheduled to change
+(``until``, compared with the clock readers' visibility uses). A missing or stale entry costs
+the lookup's usual queries, never a stale answer, whether the page cache is on or off.
+A queryset ``update()`` sends no signal: code that changes these rows that way purges the
+keys itself (``cms.page_cache.store.purge``) or waits for the staleness bound.
+
+``SharedLookupsMiddleware`` puts the Site and lazy site settings on readers' GET and HEAD
+requests, where Wagtail's ``Site.find_for_request`` and ``BaseSiteSetting.for_request`` look
+first (they cache on the request), so no view, plugin or template has to know.
+"""
+
+import contextlib
+import time
+
+from django.core.cache import caches
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from cms.page_cache import recording, store
+
+PREFIX = "lookup:"
+SITES_KEY = "sites"
+SECTIONS_KEY = "sections"
+
+
+def remember(name, build, request=None, *, note=True):
+    """The value `build()` made, from the store while none of its keys changed.
+
+    `build()` returns ``(value, keys, until)``: the surrogate keys whose purge makes the
+    value stale, and a Unix time it must not be used after (or None). The keys are noted
+    on the answer being recorded for the page cache, as if the objects had been loaded;
+    with ``note=False`` the caller notes the keys of the parts it shows itself.
+    """
+    cache = caches[store.CACHE_ALIAS]
+    key = PREFIX + name
+    started = time.time()
+    # Scheduled changes are read on the clock visibility uses (cms.visibility).
+    now = timezone.now().timestamp()
+    entry = cache.get(key)
+    if entry is not None and (entry["until"] is None or entry["until"] > now):
+        versions = entry["versions"]
+        current = cache.get_many([f"v:{name}" for name in versions])
+        if all(current.get(f"v:{name}") == version for name, version in versions.items()):
+            if note:
+                _note(request, entry["keys"], entry["until"])
+            return entry["value"]
+    value, names, until = build()
+    names = set(names)
+    if note:
+        _note(request, names, until)
+    versions = store.versions_since(names, started) if names else {}
+    if versions is not None:
+        timeout = store.max_age()
+        if until is not None:
+            timeout = min(timeout, max(1, until - now))
+        if timeout > 0:
+            entry = {"value": value, "versions": versions, "keys": names, "until": until}
+            cache.set(key, entry, timeout)
+    return value
+
+
+def _note(request, names, until):
+    recording.record(request, *names)
+    if until is not None:
+        from datetime import UTC, datetime
+
+        recording.note_change_at(datetime.fromtimestamp(until, UTC))
+
+
+# The Site --------------------------------------------------------------------------
+
+
+def site_for_request(request):
+    """Wagtail's ``Site.find_for_request``, with the root page loaded as its own type."""
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+
+    def build():
+        site = Site._find_for_request(request)
+        if site is None:
+            return None, {SITES_KEY}, None
+        site.root_page = site.root_page.specific
+        return site, {SITES_KEY, f"page:{site.root_page_id}"}, None
+
+    return remember(f"site:{hostname}:{port}", build)
+
+
+def sites_changed(sender, instance=None, **kwargs):
+    """A Site added, changed or removed: every request may belong to another one now."""
+    store.purge(SITES_KEY)
+
+
+def page_saved(sender, instance=None, created=False, **kwargs):
+    """A site root (depth 2 or above) or a section saved or deleted, published or not;
+    a page added under a site root or deleted from under one."""
+    from django.db.models.signals import post_delete
+
+    from news.models import NewsIndexPage
+
+    depth = getattr(instance, "depth", None)
+    if depth is not None and depth <= 2:
+        store.purge(SITES_KEY)
+    elif (created or kwargs.get("signal") is post_delete) and _is_site_root(
+        path=_parent_path(instance)
+    ):
+        # The cached root page counts its children (treebeard's numchild) and routes
+        # nowhere while it counts none: its first child would answer 404.
+        store.purge(SITES_KEY)
+    if isinstance(instance, NewsIndexPage):
+        store.purge(SECTIONS_KEY)
+
+
+def page_moved(sender, instance=None, parent_page_before=None, parent_page_after=None, **kwargs):
+    """A page moved from or to a site root: its count of children changed (see above)."""
+    parents = [parent.pk for parent in (parent_page_before, parent_page_after) if parent]
+    if _is_site_root(pk__in=parents):
+        store.purge(SITES_KEY)
+
+
+def _parent_path(page):
+    from wagtail.models import Page
+
+    return (getattr(page, "path", None) or "")[: -Page.steplen]
+
+
+def _is_site_root(**page):
+    """Whether a page matching `page` (lookups on Page) is some Site's root (one query)."""
+    from wagtail.models import Site
+
+    if not any(page.values()):
+        return False
+    return Site.objects.filter(**{f"root_page__{name}": v for name, v in page.items()}).exists()
+
+
+# Site settings ---------------------------------------------------------------------
+
+
+def site_setting(model, site):
+    """``model.for_site(site)`` (a BaseSiteSetting), kept until the setting is saved."""
+
+    def build():
+        return model.for_site(site), {f"setting:{model._meta.label_lower}"}, None
+
+    return remember(f"setting:{model._meta.label_lower}:{site.pk}", build)
+
+
+def _site_setting_models():
+    from django.apps import apps
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    return [model for model in apps.get_models() if issubclass(model, BaseSiteSetting)]
+
+
+class SharedLookupsMiddleware:
+    """Readers' GETs find the Site and the site settings here (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
+            # The database down: views answer for themselves (/health/ says 503, the
+            # page cache may still serve what it holds), as without this middleware.
+            with contextlib.suppress(DatabaseError):
+                self.prepare(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def prepare(request):
+        site = site_for_request(request)
+        if site is None:
+            return
+        request._wagtail_site = site
+        for model in _site_setting_models():
+            setattr(
+                request,
+                model.get_cache_attr_name(),
+                SimpleLazyObject(lambda model=model: site_setting(model, site)),
+            )
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, Site, get_page_models
+    from wagtail.signals import post_page_move
+
+    post_page_move.connect(page_moved, dispatch_uid="byline-shared-lookups-move")
+    for signal in (post_save, post_delete):
+        signal.connect(sites_changed, sender=Site, dispatch_uid="byline-shared-lookups-sites")
+        for model in (Page, *get_page_models()):
+            signal.connect(page_saved, sender=model, dispatch_uid=f"byline-shared-lookups-{model}")

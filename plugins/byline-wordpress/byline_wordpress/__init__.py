@@ -1,0 +1,1 @@
+"""WordPress import for Byline, a first-party plugin written against cms.plugins only."""

@@ -1,0 +1,200 @@
+"""The lookups kept between requests (cms/shared_lookups.py, news/navigation.py) cost no
+query when warm and never show stale data: the menu, the Site and the site settings follow
+every change, published or saved, and the menu follows its sections' schedules."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction, Site
+
+from cms import shared_lookups
+from home.models import HomePage
+from tests.factories import home_page, make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def masthead(client, url="/"):
+    """The menu's section links, as the masthead shows them."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    return [a["href"] for a in html.select(".masthead__nav a") if a["href"] != "/authors/"]
+
+
+def test_the_menu_costs_no_query_when_warm_and_follows_publishing(client):
+    world = make_section("World", slug="world")
+    masthead(client, "/world/")
+    with CaptureQueriesContext(connection) as queries:
+        assert masthead(client, "/world/") == ["/world/"]
+    # The section page itself lists no sections: only the menu would ask for them.
+    menu_queries = '"wagtailcore_page"."show_in_menus" AND'
+    assert not [q for q in queries.captured_queries if menu_queries in q["sql"]]
+
+    coast = make_section("Coast", slug="coast", live=False)
+    coast.save_revision().publish()
+    assert masthead(client) == ["/world/", "/coast/"]
+
+    coast.title = "Coastline"
+    coast.save_revision().publish()
+    assert "Coastline" in client.get("/").content.decode()
+
+    coast.refresh_from_db()  # publishing changed the row, not this instance
+    coast.unpublish()
+    assert masthead(client) == ["/world/"]
+
+    world.show_in_menus = False
+    world.save()  # saved without publishing (a script or a factory): gone at once too
+    assert masthead(client) == []
+
+
+def test_the_menu_follows_view_restrictions_and_moves(client):
+    make_section("World", slug="world")
+    coast = make_section("Coast", slug="coast")
+    assert masthead(client) == ["/world/", "/coast/"]
+
+    restriction = PageViewRestriction.objects.create(page=coast, restriction_type="login")
+    assert masthead(client) == ["/world/"]
+    restriction.delete()
+    assert masthead(client) == ["/world/", "/coast/"]
+
+    home_restriction = PageViewRestriction.objects.create(
+        page=home_page(), restriction_type="login"
+    )
+    world_page = client.get("/world/")
+    assert world_page.status_code in (302, 401, 403)  # the login restriction applies
+    home_restriction.delete()
+
+    coast.move(home_page(), pos="first-child")
+    assert masthead(client) == ["/coast/", "/world/"]
+
+
+def test_the_menu_follows_its_sections_schedules(client):
+    now = timezone.now()
+    make_section("World", slug="world")
+    make_section("City", slug="city", go_live_at=now + timedelta(hours=1))
+    make_section("Sport", slug="sport", expire_at=now + timedelta(hours=2))
+    with time_machine.travel(now, tick=False) as clock:
+        assert masthead(client) == ["/world/", "/sport/"]
+        clock.shift(timedelta(minutes=61))
+        assert masthead(client) == ["/world/", "/city/", "/sport/"]
+        clock.shift(timedelta(hours=1))
+        assert masthead(client) == ["/world/", "/city/"]
+
+
+def test_the_site_and_its_root_page_follow_changes(client):
+    home = home_page()
+    section = make_section("World", slug="world")
+    make_article(section, title="Harbour reopens", slug="harbour-reopens")
+    assert client.get("/world/harbour-reopens/").status_code == 200
+
+    home.title = "The Evening Courier"
+    home.save()  # the root page the Site entry holds
+    assert "The Evening Courier" in client.get("/").content.decode()
+
+    # Another host served from the section: a new Site is seen at once.
+    assert client.get("/harbour-reopens/", HTTP_HOST="coast.example").status_code == 404
+    Site.objects.create(hostname="coast.example", root_page=section, is_default_site=False)
+    assert client.get("/harbour-reopens/", HTTP_HOST="coast.example").status_code == 200
+
+
+def test_site_settings_are_kept_until_saved(client):
+    from byline_comments.models import CommentSettings
+
+    site = Site.objects.get(is_default_site=True)
+    first = shared_lookups.site_setting(CommentSettings, site)
+    with CaptureQueriesContext(connection) as queries:
+        again = shared_lookups.site_setting(CommentSettings, site)
+    assert len(queries) == 0 and again.max_depth == first.max_depth
+
+    setting = CommentSettings.for_site(site)
+    setting.max_depth = first.max_depth + 1
+    setting.save()
+    assert shared_lookups.site_setting(CommentSettings, site).max_depth == first.max_depth + 1
+
+
+def test_the_article_route_keeps_restricted_and_draft_articles_out(client):
+    section = make_section("World", slug="world")
+    article = make_article(section, title="Harbour reopens", slug="harbour-reopens")
+    url = "/world/harbour-reopens/"
+    assert client.get(url).status_code == 200
+
+    restriction = PageViewRestriction.objects.create(
+        page=section, restriction_type="password", password="secret"
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and "Harbour reopens" not in response.content.decode()
+    assert 'name="password"' in response.content.decode()
+    restriction.delete()
+
+    article.unpublish()
+    assert client.get(url).status_code == 404
+
+
+def test_restricted_paths_cost_no_query_when_warm_and_follow_restrictions_and_moves():
+    from cms.visibility import restricted_paths
+
+    world = make_section("World", slug="world")
+    coast = make_section("Coast", slug="coast")
+    article = make_article(world, title="Harbour reopens")
+    assert restricted_paths() == []
+    with CaptureQueriesContext(connection) as queries:
+        assert restricted_paths() == []
+    assert len(queries) == 0
+
+    restriction = PageViewRestriction.objects.create(page=article, restriction_type="login")
+    assert restricted_paths() == [article.path]
+
+    article.move(coast, pos="last-child")  # the restriction goes with the page
+    article.refresh_from_db()
+    assert restricted_paths() == [article.path] and article.path.startswith(coast.path)
+
+    restriction.delete()
+    assert restricted_paths() == []
+
+
+def test_an_articles_section_costs_no_query_when_warm_and_follows_changes(client):
+    from news.models.pages import section_at
+
+    world = make_section("World", slug="world")
+    article = make_article(world, title="Harbour reopens", slug="harbour-reopens")
+    assert section_at(world.path).title == "World"
+    with CaptureQueriesContext(connection) as queries:
+        assert section_at(world.path).pk == world.pk
+    assert len(queries) == 0
+
+    world.title = "World news"
+    world.save_revision().publish()
+    detail = client.get(f"/api/v3/articles/{article.pk}/").json()
+    assert detail["section"]["title"] == "World news"
+
+    coast = make_section("Coast", slug="coast")  # saved: a new section is seen at once
+    assert section_at(coast.path).pk == coast.pk
+    coast.delete()
+    assert section_at(coast.path) is None
+
+
+def test_a_first_section_under_a_cached_site_root_is_routed(client):
+    """The cached root page knows how many children it has (treebeard asks it before
+    looking): its first child, added after it was cached, must still be found."""
+    assert client.get("/").status_code == 200  # the Site and its childless root, cached
+    make_section("World", slug="world")
+    assert client.get("/world/").status_code == 200
+    make_article(home_page().get_children().get(slug="world"), slug="harbour-reopens")
+    assert client.get("/world/harbour-reopens/").status_code == 200
+
+
+def test_a_page_moved_under_a_childless_cached_site_root_is_routed(client):
+    make_section("World", slug="world")
+    coast = make_section("Coast", slug="coast")
+    other_home = home_page().add_child(instance=HomePage(title="Evening", slug="evening"))
+    Site.objects.create(hostname="evening.example", root_page=other_home, is_default_site=False)
+    assert client.get("/", HTTP_HOST="evening.example").status_code == 200  # childless, cached
+    coast.move(other_home, pos="last-child")
+    assert client.get("/coast/", HTTP_HOST="evening.example").status_code == 200
+    assert client.get("/world/").status_code == 200
