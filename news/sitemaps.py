@@ -6,6 +6,13 @@
 - `/news-sitemap.xml`: a Google News sitemap of the articles published in
   the last two days;
 - `/robots.txt`: keeps crawlers out of the admin and points them to both.
+
+What the sitemaps count and date (the newest article of each tag, author and
+section, the number of pages) means reading every visible article; those
+summaries are kept between requests (``cms.shared_lookups``) against the
+``sitemaps`` key, which every article's publication purges, the keys of the
+tags and authors they list, and the next scheduled visibility change. A
+sitemap then costs the same at 26 articles as at 100,000.
 """
 
 import math
@@ -16,17 +23,19 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Substr
+from django.db.models.signals import post_delete, post_save
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from taggit.models import Tag
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page, Site
 
-from authors.models import Author
+from cms.http_cache import next_visibility_change
+from cms.page_cache import store
+from cms.shared_lookups import remember
 from cms.visibility import snippet_visible_q, visible
 
 from .absolute_urls import absolute_url, site_root_url
@@ -36,9 +45,11 @@ NEWS_SITEMAP_MAX_AGE = timedelta(days=2)
 # Google News reads at most 1,000 URLs from one news sitemap.
 NEWS_SITEMAP_LIMIT = 1000
 # URLs per page of /sitemap-pages.xml (?p=2, ...): a page costs the same whatever the
-# archive holds (one sitemap of 10,000 articles took 2.7 s of CPU), and a small page
-# stays within 20 ms. Crawlers read up to 50,000 sitemaps from an index.
-PAGES_SITEMAP_LIMIT = 100
+# archive holds (one sitemap of 10,000 articles took 2.7 s of CPU). Loading a page as its
+# own type costs about 0.15 ms a page, so 50 a page stay well within 20 ms of CPU (100
+# took 16-19 ms in-process, more under load). Crawlers read up to 50,000 sitemaps from an
+# index: 2.5 million pages.
+PAGES_SITEMAP_LIMIT = 50
 
 
 def _public_articles():
@@ -47,6 +58,19 @@ def _public_articles():
 
 def _with_time(value):
     return value.replace(microsecond=0) if value else value
+
+
+def _remembered(name, request, build):
+    """`build()` (returning the value and the keys of what it lists) kept between
+    requests until an article changes (``sitemaps``), one of those keys is purged or
+    something scheduled becomes visible or expires."""
+    site = Site.find_for_request(request) if request is not None else None
+
+    def build_entry():
+        value, names = build()
+        return value, {"sitemaps", *names}, next_visibility_change()
+
+    return remember(f"sitemap:{name}:{getattr(site, 'pk', None)}", build_entry, request)
 
 
 def latest_article_dates(parent_paths=None):
@@ -78,7 +102,7 @@ class PagesSitemap(WagtailSitemap):
         return visible(super().items())
 
     def _latest_article_dates(self):
-        return latest_article_dates()
+        return _remembered("latest-by-parent", self.request, lambda: (latest_article_dates(), ()))
 
     limit = PAGES_SITEMAP_LIMIT
 
@@ -133,42 +157,67 @@ class SiteRootSitemap(DjangoSitemap):
         root = urlsplit(site_root_url(self.request))
         return self._urls(page, root.scheme, root.netloc)
 
+    # The key of what each item names (an author, a tag), and the shared lookup's name.
+    key_prefix = ""
+    # Keys whose purge means an item may have joined.
+    listing_keys = ()
+
+    def items(self):
+        """[{"object_id", "slug", "lastmod"}] by slug: the remembered ``rows()``. A list, so the
+        paginator counts it without a query."""
+
+        def build():
+            found = list(self.rows())
+            items = {f"{self.key_prefix}:{row['object_id']}" for row in found}
+            return found, {*items, *self.listing_keys}
+
+        return _remembered(self.key_prefix, self.request, build)
+
+    def rows(self):
+        raise NotImplementedError
+
     def lastmod(self, item):
         return _with_time(item["lastmod"])
 
     def get_latest_lastmod(self):
-        return _with_time(self.items().aggregate(latest=Max("lastmod"))["latest"])
+        dates = [item["lastmod"] for item in self.items() if item["lastmod"] is not None]
+        return _with_time(max(dates, default=None))
 
 
 class AuthorsSitemap(SiteRootSitemap):
     """Author pages of everyone with a live, public article; lastmod is their newest."""
 
-    def items(self):
+    key_prefix = "author"
+    listing_keys = ("listing:authors",)  # an author published or unpublished
+
+    def rows(self):
         return (
             ArticleAuthor.objects.filter(page__in=_public_articles())
             .filter(snippet_visible_q("author__"))
-            .values("author__slug")
+            .values(object_id=F("author_id"), slug=F("author__slug"))
             .annotate(lastmod=Max("page__last_published_at"))
-            .order_by("author__slug")
+            .order_by("slug")
         )
 
     def location(self, item):
-        return reverse("author_detail", kwargs={"slug": item["author__slug"]})
+        return reverse("author_detail", kwargs={"slug": item["slug"]})
 
 
 class TagsSitemap(SiteRootSitemap):
     """Tag pages of every tag on a live, public article; lastmod is its newest article."""
 
-    def items(self):
+    key_prefix = "tag"
+
+    def rows(self):
         return (
             ArticlePageTag.objects.filter(content_object__in=_public_articles())
-            .values("tag__slug")
+            .values(object_id=F("tag_id"), slug=F("tag__slug"))
             .annotate(lastmod=Max("content_object__last_published_at"))
-            .order_by("tag__slug")
+            .order_by("slug")
         )
 
     def location(self, item):
-        return reverse("tag_detail", kwargs={"slug": item["tag__slug"]})
+        return reverse("tag_detail", kwargs={"slug": item["slug"]})
 
 
 SITEMAPS = {"pages": PagesSitemap, "authors": AuthorsSitemap, "tags": TagsSitemap}
@@ -178,52 +227,42 @@ def _sitemaps(request):
     return {name: sitemap_class(request) for name, sitemap_class in SITEMAPS.items()}
 
 
-def _index_summary(request):
-    """What the index needs of every sitemap, from one pass over the visible pages:
-    how many pages there are and the newest publication of each sitemap's content
-    (the newest article with a tag, with an author)."""
+def _pages_summary(request):
+    """How many pages the pages sitemap lists and the newest publication among them."""
     root = PagesSitemap(request).get_wagtail_site().root_page
-    pages = visible(root.get_descendants(inclusive=True))
-    tagged = Exists(ArticlePageTag.objects.filter(content_object_id=OuterRef("pk")))
-    bylined = Exists(
-        ArticleAuthor.objects.filter(page_id=OuterRef("pk")).filter(snippet_visible_q("author__"))
-    )
-    return pages.aggregate(
-        pages_count=Count("pk"),
-        pages=Max("last_published_at"),
-        tags=Max("last_published_at", filter=Q(tagged)),
-        authors=Max("last_published_at", filter=Q(bylined)),
-    )
+
+    def build():
+        pages = visible(root.get_descendants(inclusive=True))
+        return pages.aggregate(count=Count("pk"), latest=Max("last_published_at")), ()
+
+    return _remembered("pages-summary", request, build)
 
 
-def _page_count(sitemap, name, summary):
+def _index_entry(sitemap, name, request):
+    """(newest lastmod, number of sitemap pages) of one sitemap."""
     if name == "pages":
-        return max(1, math.ceil(summary["pages_count"] / sitemap.limit))
-    # Authors and tags are few: with no more of them than fit one sitemap page (the
-    # usual case by far) there is one page, and nothing to count.
-    table = Author if name == "authors" else Tag
-    if table.objects.count() <= sitemap.limit:
-        return 1
-    return sitemap.paginator.num_pages
+        summary = _pages_summary(request)
+        return summary["latest"], max(1, math.ceil(summary["count"] / sitemap.limit))
+    return sitemap.get_latest_lastmod(), sitemap.paginator.num_pages
 
 
 @sitemap_views.x_robots_tag
 def sitemap_index(request):
     """Django's sitemap index, with the sitemaps' URLs on the public address like
     every other URL here (Django's own view uses the request's host), counted and
-    dated from one aggregate query (``_index_summary``)."""
+    dated from the summaries the sitemaps keep (``_index_entry``)."""
     root_url = site_root_url(request)
-    summary = _index_summary(request)
     entries = []
     for name, sitemap in _sitemaps(request).items():
         location = absolute_url(
             request, reverse("sitemap_section", kwargs={"section": name}), root_url=root_url
         )
-        lastmod = _with_time(summary[name])
+        lastmod, pages = _index_entry(sitemap, name, request)
+        lastmod = _with_time(lastmod)
         entries.append(sitemap_views.SitemapIndexItem(location, lastmod))
         entries += [
             sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
-            for page in range(2, _page_count(sitemap, name, summary) + 1)
+            for page in range(2, pages + 1)
         ]
     response = render(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
@@ -239,6 +278,22 @@ def sitemap_section(request, section):
     return sitemap_views.sitemap(
         request, _sitemaps(request), section=section, template_name="news/sitemaps/sitemap.xml"
     )
+
+
+def _listed_rows_changed(sender, instance=None, **kwargs):
+    """An article, or its tags or authors, written without a publish event (a script, an
+    import): the sitemaps' summaries are out of date. Publishing purges them too."""
+    if sender is ArticlePage and not instance.live and kwargs.get("signal") is not post_delete:
+        return  # a draft's rows: nothing the sitemaps list
+    store.purge("sitemaps")
+
+
+def connect_signals():
+    for model in (ArticlePage, ArticlePageTag, ArticleAuthor):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _listed_rows_changed, sender=model, dispatch_uid=f"byline-sitemaps-{model}"
+            )
 
 
 # Google News -----------------------------------------------------------------

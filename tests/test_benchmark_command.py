@@ -81,3 +81,22 @@ def test_the_benchmark_refuses_settings_it_cannot_measure_with(arguments, messag
     with pytest.raises(CommandError) as error:
         call_command("benchmark", *arguments, stdout=StringIO())
     assert str(error.value) == message
+
+
+def test_measuring_only_the_floor_reports_no_goals_instead_of_failing():
+    from cms.bench.report import goals
+
+    floor = {"target": "floor", "label": "trivial view (floor)", "cpu_ms_per_request": 1.1}
+    document = {
+        "configs": [{"key": "cached"}, {"key": "uncached"}],
+        "rows": [
+            {**floor, "config": "cached", "throughput_floor_share": 1.0, "p50_ms": 1},
+            {**floor, "config": "uncached", "throughput_floor_share": 1.0, "p50_ms": 1},
+        ],
+        "servers": {"cached": {"first_response_ms": 70, "worker_memory_mb": [90.0]}},
+        "settings": {"articles": 10},
+    }
+    assert [goal["goal"] for goal in goals(document)] == [
+        "a worker's first response under 1000 ms after start",
+        "worker memory under 150 MB after the benchmark",
+    ]

@@ -135,3 +135,26 @@ def test_migrations_match_the_models():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+def page_cache_prefix(env):
+    result = run(
+        "-c",
+        "import cms.settings.production as s; print(s.CACHES['pages'].get('KEY_PREFIX', ''))",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_servers_on_different_databases_never_share_the_page_cache_files(tmp_path):
+    """The file page cache lives in the checkout: the benchmark's servers (demo size and
+    10,000 articles) or `make run` beside a copy must not read each other's lookups."""
+    one = page_cache_prefix(production_env(DATABASE_URL=f"sqlite:///{tmp_path}/one.sqlite3"))
+    other = page_cache_prefix(production_env(DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3"))
+    postgres = page_cache_prefix(production_env(DATABASE_URL="postgres://u@db.internal/news"))
+    assert len({one, other, postgres}) == 3 and all(p.startswith("db-") for p in (one, other))
+    # The web server, the worker and the clock of one deployment share it.
+    assert (
+        page_cache_prefix(production_env(DATABASE_URL=f"sqlite:///{tmp_path}/one.sqlite3")) == one
+    )

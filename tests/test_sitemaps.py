@@ -233,3 +233,88 @@ def test_sitemaps_cost_the_same_queries_whatever_the_content(client, newsroom):
             publication_date=NOW - timedelta(hours=n),
         )
     assert {path: count(path) for path in paths} == small
+
+
+# What the sitemaps count and date is kept between requests (news.sitemaps._remembered):
+# each change below must show at once, page cache or not.
+
+
+def locations(path, client):
+    root = xml(client.get(path))
+    return {url.findtext("sm:loc", namespaces=NS) for url in root.findall("sm:url", NS)}
+
+
+def test_a_published_article_brings_its_new_tag_and_author_at_once(client, newsroom):
+    assert "http://testserver/tags/lighthouse/" not in locations("/sitemap-tags.xml", client)
+    index_before = xml(client.get("/sitemap.xml"))
+    cara = make_author("Cara Keeper")
+
+    article = make_article(newsroom["science"], authors=[cara], tags=["Lighthouse"], publish=False)
+    assert "http://testserver/tags/lighthouse/" not in locations("/sitemap-tags.xml", client)
+    article.save_revision().publish()
+
+    tags = lastmods(xml(client.get("/sitemap-tags.xml")))
+    article.refresh_from_db()
+    assert tags["http://testserver/tags/lighthouse/"] == article.last_published_at.replace(
+        microsecond=0
+    )
+    assert f"http://testserver/authors/{cara.slug}/" in locations("/sitemap-authors.xml", client)
+    assert article.get_full_url() in locations("/sitemap-pages.xml", client)
+    index_after = xml(client.get("/sitemap.xml"))
+    dates = [entry.findtext("sm:lastmod", namespaces=NS) for entry in index_after]
+    assert dates != [entry.findtext("sm:lastmod", namespaces=NS) for entry in index_before]
+
+
+def test_an_unpublished_article_takes_its_only_tag_away(client, newsroom):
+    assert "http://testserver/tags/harbour/" in locations("/sitemap-tags.xml", client)
+    newsroom["old"].unpublish()
+    assert "http://testserver/tags/harbour/" not in locations("/sitemap-tags.xml", client)
+    assert newsroom["old"].get_full_url() not in locations("/sitemap-pages.xml", client)
+
+
+def test_a_renamed_tag_and_an_unpublished_author_show_at_once(client, newsroom):
+    from taggit.models import Tag
+
+    assert "http://testserver/tags/climate/" in locations("/sitemap-tags.xml", client)
+    ada = newsroom["ada"]
+    assert f"http://testserver/authors/{ada.slug}/" in locations("/sitemap-authors.xml", client)
+
+    tag = Tag.objects.get(slug="climate")
+    tag.slug = "climate-desk"
+    tag.save()
+    ada.unpublish()
+
+    tags = locations("/sitemap-tags.xml", client)
+    assert "http://testserver/tags/climate-desk/" in tags
+    assert "http://testserver/tags/climate/" not in tags
+    assert f"http://testserver/authors/{ada.slug}/" not in locations("/sitemap-authors.xml", client)
+
+
+def test_an_author_published_later_joins_the_authors_sitemap(client, newsroom):
+    dana = make_author("Dana Draft", live=False)
+    make_article(newsroom["world"], authors=[dana])
+    assert f"http://testserver/authors/{dana.slug}/" not in locations(
+        "/sitemap-authors.xml", client
+    )
+    dana.save_revision().publish()
+    assert f"http://testserver/authors/{dana.slug}/" in locations("/sitemap-authors.xml", client)
+
+
+def test_an_article_saved_by_a_script_shows_without_a_publish_event(client, newsroom):
+    """An import or a script that saves live pages directly sends no publish signal."""
+    locations("/sitemap-tags.xml", client)
+    article = newsroom["draft"]
+    article.live = True
+    article.save()
+    assert "http://testserver/tags/secret/" in locations("/sitemap-tags.xml", client)
+    assert article.get_full_url() in locations("/sitemap-pages.xml", client)
+
+
+def test_an_article_going_live_on_its_own_schedule_shows_when_its_time_comes(client, newsroom):
+    import time_machine
+
+    later = NOW + timedelta(hours=3)
+    make_article(newsroom["world"], tags=["Tides"], go_live_at=later)
+    assert "http://testserver/tags/tides/" not in locations("/sitemap-tags.xml", client)
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert "http://testserver/tags/tides/" in locations("/sitemap-tags.xml", client)

@@ -66,6 +66,8 @@ def discover(base_url):
         Target("feed", "feed (RSS)", "/feed/", "feed"),
         Target("sitemap_index", "sitemap index", "/sitemap.xml", "sitemap"),
         Target("sitemap_page", "sitemap of pages, p. 1", "/sitemap-pages.xml", "sitemap"),
+        Target("sitemap_tags", "sitemap of tags", "/sitemap-tags.xml", "sitemap"),
+        Target("sitemap_authors", "sitemap of authors", "/sitemap-authors.xml", "sitemap"),
         Target("api_v2_listing", "API v2 listing of 20", "/api/v2/articles/?limit=20", "api"),
         Target(
             "api_v2_listing_full",

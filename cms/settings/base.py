@@ -5,6 +5,7 @@ environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG, ...), read here
 once so the dev/production/test modules only change defaults.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -257,6 +258,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+
+def _database_identity(database):
+    """A short name for one database: its engine, server and name (a file's full path)."""
+    name = str(database.get("NAME") or "")
+    if database["ENGINE"] == "django.db.backends.sqlite3" and name != ":memory:":
+        name = os.path.abspath(name)
+    where = "|".join(
+        (database["ENGINE"], str(database.get("HOST") or ""), str(database.get("PORT") or ""), name)
+    )
+    return "db-" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
 # The page cache (README "Page cache") in an alias of its own: the same Redis, or files
 # under .cache/pages, which the web server, the worker and the clock of one machine
 # share (a purge made by the worker's scheduled publishing must reach the web server's
@@ -270,6 +283,9 @@ else:
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(BASE_DIR / ".cache" / "pages"),
+        # Keys name the database: servers of this checkout on other databases (the
+        # benchmark's, a copy) never read each other's answers or lookups.
+        "KEY_PREFIX": _database_identity(DATABASES["default"]),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 # On by default; BYLINE_PAGE_CACHE=0 (or "off") turns it off. No answer is served from
