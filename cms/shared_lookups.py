@@ -42,32 +42,52 @@ def remember(name, build, request=None, *, note=True):
     on the answer being recorded for the page cache, as if the objects had been loaded;
     with ``note=False`` the caller notes the keys of the parts it shows itself.
     """
+    return remember_many([name], lambda missing: {name: build()}, request, note=note)[name]
+
+
+def remember_many(names, build, request=None, *, note=True):
+    """``remember`` for several values read together: ``{name: value}`` for `names`, with
+    one read of the store for all of them; `build(missing)` returns ``{name: (value, keys,
+    until)}`` for the names whose value is missing or stale, all at once."""
     cache = caches[store.CACHE_ALIAS]
-    key = PREFIX + name
     started = time.time()
     # Scheduled changes are read on the clock visibility uses (cms.visibility).
     now = timezone.now().timestamp()
-    entry = cache.get(key)
-    if entry is not None and (entry["until"] is None or entry["until"] > now):
-        versions = entry["versions"]
-        current = cache.get_many([f"v:{name}" for name in versions])
-        if all(current.get(f"v:{name}") == version for name, version in versions.items()):
+    entries = cache.get_many([PREFIX + name for name in names])
+    entries = {
+        key: entry
+        for key, entry in entries.items()
+        if entry["until"] is None or entry["until"] > now
+    }
+    wanted = {version for entry in entries.values() for version in entry["versions"]}
+    current = cache.get_many([f"v:{version}" for version in wanted]) if wanted else {}
+    found = {}
+    for name in names:
+        entry = entries.get(PREFIX + name)
+        if entry is not None and all(
+            current.get(f"v:{version}") == value for version, value in entry["versions"].items()
+        ):
             if note:
                 _note(request, entry["keys"], entry["until"])
-            return entry["value"]
-    value, names, until = build()
-    names = set(names)
-    if note:
-        _note(request, names, until)
-    versions = store.versions_since(names, started) if names else {}
-    if versions is not None:
+            found[name] = entry["value"]
+    missing = [name for name in names if name not in found]
+    if not missing:
+        return found
+    for name, (value, keys, until) in build(missing).items():
+        found[name] = value
+        keys = set(keys)
+        if note:
+            _note(request, keys, until)
+        versions = store.versions_since(keys, started) if keys else {}
+        if versions is None:
+            continue  # something it shows changed while it was being made
         timeout = store.max_age()
         if until is not None:
             timeout = min(timeout, max(1, until - now))
         if timeout > 0:
-            entry = {"value": value, "versions": versions, "keys": names, "until": until}
-            cache.set(key, entry, timeout)
-    return value
+            entry = {"value": value, "versions": versions, "keys": keys, "until": until}
+            cache.set(PREFIX + name, entry, timeout)
+    return found
 
 
 def _note(request, names, until):

@@ -60,7 +60,7 @@ HEADLINE_WEIGHT = 5.0
 
 def max_results():
     """How many matches a search returns at most (the newest ones)."""
-    return getattr(settings, "BYLINE_SEARCH_MAX_RESULTS", 1000)
+    return getattr(settings, "BYLINE_SEARCH_MAX_RESULTS", 500)
 
 
 NEWEST_FIRST = ("-publication_date", "-pk")

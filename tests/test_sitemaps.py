@@ -246,7 +246,7 @@ def locations(path, client):
 
 def test_a_published_article_brings_its_new_tag_and_author_at_once(client, newsroom):
     assert "http://testserver/tags/lighthouse/" not in locations("/sitemap-tags.xml", client)
-    index_before = xml(client.get("/sitemap.xml"))
+    xml(client.get("/sitemap.xml"))
     cara = make_author("Cara Keeper")
 
     article = make_article(newsroom["science"], authors=[cara], tags=["Lighthouse"], publish=False)
@@ -260,9 +260,16 @@ def test_a_published_article_brings_its_new_tag_and_author_at_once(client, newsr
     )
     assert f"http://testserver/authors/{cara.slug}/" in locations("/sitemap-authors.xml", client)
     assert article.get_full_url() in locations("/sitemap-pages.xml", client)
-    index_after = xml(client.get("/sitemap.xml"))
-    dates = [entry.findtext("sm:lastmod", namespaces=NS) for entry in index_after]
-    assert dates != [entry.findtext("sm:lastmod", namespaces=NS) for entry in index_before]
+    index = {
+        entry.findtext("sm:loc", namespaces=NS): datetime.fromisoformat(
+            entry.findtext("sm:lastmod", namespaces=NS)
+        )
+        for entry in xml(client.get("/sitemap.xml")).findall("sm:sitemap", NS)
+    }
+    newest = article.last_published_at.replace(microsecond=0)
+    assert index["http://testserver/sitemap-tags.xml"] == newest
+    assert index["http://testserver/sitemap-authors.xml"] == newest
+    assert index["http://testserver/sitemap-pages.xml"] == newest
 
 
 def test_an_unpublished_article_takes_its_only_tag_away(client, newsroom):

@@ -219,41 +219,113 @@ def _record_what_can_join(article):
 def related_articles(articles, count=RELATED_COUNT):
     """For each of `articles`, in their order, the list of its related ArticlePages: one query.
 
-    A list rather than a dict: a preview may have no pk yet (and so no hash).
+    A list rather than a dict: a preview may have no pk yet (and so no hash). The choice
+    of each stored article (ids, in order) is kept between requests (``_remembered_choices``):
+    then the query only loads the chosen articles, by primary key.
     """
-    from .pages import ArticlePage
-
     articles = list(articles)
     if not articles:
         return []
+    for article in articles:
+        _record_what_can_join(article)
+    rows = {}  # what choosing loaded, if some choices were made now
+    kept = _remembered_choices(articles, count, rows)
+    ranked = [article for article in articles if article.pk not in kept]
+    unloaded = {pk for ids in kept.values() for pk in ids} - set(rows)
+    if ranked or unloaded:
+        rows.update(_load(ranked, count, sorted(unloaded)))
+    found = []
+    for article in articles:
+        if article.pk in kept:
+            found.append([rows[pk] for pk in kept[article.pk] if pk in rows])
+        else:
+            found.append(_choose(rows.values(), ranked.index(article), article, count))
+    return found
+
+
+def _load(ranked, count, known_ids):
+    """{pk: row} of the candidates of the `ranked` articles (with their ranking columns),
+    and of the articles already chosen (`known_ids`), in one query."""
+    from .pages import ArticlePage
+
     parts = []
     annotations = {}
-    for index, article in enumerate(articles):
+    for index, article in enumerate(ranked):
         parts += _ranked(article, count)
         pick = _pick_order(article)
         annotations[f"pick_{index}"] = (
             pick if pick is not None else Value(None, output_field=IntegerField())
         )
         annotations[f"shared_{index}"] = _shared_tags(article)
+    if known_ids:
+        # Still visible: a choice never outlives a change of what readers may see, but a
+        # page that became hidden a moment ago is left out rather than shown.
+        parts.append(ArticlePage.objects.visible().filter(pk__in=known_ids).values("pk"))
+    if not parts:
+        return {}
     # One UNION of short id lists, so the database looks up a handful of ids by primary key
     # rather than testing every article against an OR of lists.
     wanted = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-    rows = list(
-        ArticlePage.objects.filter(pk__in=wanted).only(*_LOADED_FIELDS).annotate(**annotations)
-    )
-    for article in articles:
-        _record_what_can_join(article)
-    found = []
-    for index, article in enumerate(articles):
-        mine = [
-            row
-            for row in rows
-            if row.pk != article.pk
-            and (
-                getattr(row, f"pick_{index}") is not None
-                or getattr(row, f"shared_{index}") > 0
-                or _rank_key(row, index, article)[3] == -1
-            )
-        ]
-        found.append(sorted(mine, key=lambda row: _rank_key(row, index, article))[:count])
-    return found
+    rows = ArticlePage.objects.filter(pk__in=wanted).only(*_LOADED_FIELDS).annotate(**annotations)
+    return {row.pk: row for row in rows}
+
+
+def _choose(rows, index, article, count):
+    mine = [
+        row
+        for row in rows
+        if row.pk != article.pk
+        and (
+            getattr(row, f"pick_{index}") is not None
+            or getattr(row, f"shared_{index}") > 0
+            or _rank_key(row, index, article)[3] == -1
+        )
+    ]
+    return sorted(mine, key=lambda row: _rank_key(row, index, article))[:count]
+
+
+def _remembered_choices(articles, count, loaded):
+    """{pk: [ids of its related articles]} of the stored articles, kept or made now (the
+    rows loaded to make them are added to `loaded`).
+
+    Kept in ``cms.shared_lookups`` (one read for the whole listing) against what can change
+    it: the article itself (its tags, section and picks are published with it), each
+    article chosen, an article joining its section or one of its tags (``related:`` keys,
+    purged by every publish there), view restrictions, and the next scheduled change of
+    what readers may see. What the choice shows (titles, addresses) is loaded fresh.
+    """
+    from cms.http_cache import next_visibility_change
+    from cms.shared_lookups import remember_many
+
+    from .pages import section_at
+
+    stored = {
+        f"related:{article.pk}:{count}": article
+        for article in articles
+        if article.pk is not None
+        and getattr(article, "_cluster_related_objects", {}).get("related_links") is None
+    }
+    if not stored:
+        return {}
+
+    def build(missing):
+        ranked = [stored[name] for name in missing]
+        rows = _load(ranked, count, [])
+        loaded.update(rows)
+        until = next_visibility_change()
+        built = {}
+        for index, article in enumerate(ranked):
+            chosen = _choose(rows.values(), index, article, count)
+            section = section_at(article.path[: -article.steplen])
+            keys = {
+                f"page:{article.pk}",
+                "restrictions",
+                *(f"page:{row.pk}" for row in chosen),
+                *(f"related:tag:{tag.slug}" for tag in article.tag_list),
+                f"related:section:{section.pk if section else 0}",
+            }
+            built[f"related:{article.pk}:{count}"] = ([row.pk for row in chosen], keys, until)
+        return built
+
+    choices = remember_many(list(stored), build, note=False)
+    return {stored[name].pk: ids for name, ids in choices.items()}
