@@ -11,8 +11,17 @@ sitemap index. gunicorn.conf.py calls it from ``post_worker_init``.
 The requests are ordinary anonymous GETs, so they change nothing; a failure
 is reported in the warm-up's log line and the worker starts anyway (a cold
 worker beats no worker).
+
+``settle_garbage_collector()`` then moves what the worker holds for good (about
+200,000 objects: modules, URL patterns, templates, schemas) out of the garbage
+collector's reach (``gc.freeze``) and lets the youngest generation grow to
+GC_YOUNGEST_THRESHOLD objects before a collection. A page allocates tens of
+thousands of objects, and each full collection walked every startup object
+again: measured in-process at 10,000 articles, the mean CPU of the front page went
+from 83 to 62 ms, an API listing of 20 from 127 to 96 ms, an article from 37 to 32.
 """
 
+import gc
 import io
 import logging
 import os
@@ -26,6 +35,10 @@ logger = logging.getLogger("byline.warmup")
 # The warm-up starts no new request after this long: on a slow or saturated host a
 # worker then takes traffic half warm rather than keeping its first readers waiting.
 WARM_UP_BUDGET_SECONDS = 3.0
+
+# Objects allocated (minus freed) before the youngest generation is collected; Python's
+# default, 700, runs a collection several times for every page.
+GC_YOUNGEST_THRESHOLD = 10_000
 
 WARM_UP_PATHS = (
     "/",
@@ -135,3 +148,11 @@ def warm_up(application):
         ", ".join(f"{path} {status}" for path, status in statuses.items()),
     )
     return statuses
+
+
+def settle_garbage_collector():
+    """Freeze what a warmed-up worker holds and collect the young less often (see above)."""
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNGEST_THRESHOLD, middle, oldest)

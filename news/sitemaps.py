@@ -282,10 +282,11 @@ def sitemap_section(request, section):
 
 def _listed_rows_changed(sender, instance=None, **kwargs):
     """An article, or its tags or authors, written without a publish event (a script, an
-    import): the sitemaps' summaries are out of date. Publishing purges them too."""
+    import): the sitemaps' summaries and the listings' counts are out of date. Publishing
+    purges them too."""
     if sender is ArticlePage and not instance.live and kwargs.get("signal") is not post_delete:
-        return  # a draft's rows: nothing the sitemaps list
-    store.purge("sitemaps")
+        return  # a draft's rows: nothing the sitemaps or listings count
+    store.purge("sitemaps", "articles")
 
 
 def connect_signals():

@@ -16,7 +16,11 @@ from .search import max_results, search_articles, search_terms
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = paginate(request, ArticlePage.objects.filter(tags=tag).for_listing())
+    articles = paginate(
+        request,
+        ArticlePage.objects.filter(tags=tag).for_listing(),
+        listing=f"listing:tag:{tag.slug}",
+    )
     if not articles.paginator.count:
         # The tag is on no article readers may see now (or on none at all):
         # its page would only tell that such articles exist.
@@ -45,7 +49,9 @@ def author_archive(request, slug):
         slug=slug,
     )
     articles = paginate(
-        request, ArticlePage.objects.filter(article_authors__author=author).for_listing()
+        request,
+        ArticlePage.objects.filter(article_authors__author=author).for_listing(),
+        listing=f"listing:author:{author.slug}",
     )
     attach_sections(articles.object_list)
     return render(

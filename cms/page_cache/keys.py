@@ -20,7 +20,9 @@ their format). Nothing else a request carries changes an anonymous answer.
   ``home``, ``listing:section:<id>``, ``listing:tag:<slug>``,
   ``listing:author:<slug>``, ``listing:authors``, ``listing:archive:<year>``,
   ``feeds``, ``sitemaps``, ``search``, ``api-listing`` (every API listing),
-  ``api-pages`` (the API listings of pages of every type).
+  ``api-pages`` (the API listings of pages of every type);
+- ``articles``: any article published, unpublished, moved, deleted or saved live (the
+  listings' kept counts, ``news.models.pages.counted``).
 
 Objects are recorded as they are loaded (``recording.py``); pages only when
 loaded as their own type (an ``ArticlePage``, not a plain ``Page``: plain pages
@@ -166,7 +168,7 @@ def page_keys(page):
 
 def article_listing_keys(article, parent=None):
     """Every listing a published article belongs to (what its arrival changes)."""
-    keys = {"home", "feeds", "sitemaps", "search", "api-listing", "listing:authors"}
+    keys = {"home", "feeds", "sitemaps", "search", "api-listing", "listing:authors", "articles"}
     parent_id = parent.pk if parent is not None else _parent_id(article)
     if parent_id:
         keys.update({f"listing:section:{parent_id}", f"related:section:{parent_id}"})

@@ -66,15 +66,38 @@ class ArticlePageManager(PageManager.from_queryset(ArticleQuerySet)):
     pass
 
 
-def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
-    """One page of a listing; bad or out-of-range ?page= values fall back, never 500."""
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
+    """One page of a listing; bad or out-of-range ?page= values fall back, never 500.
+
+    With `listing` (a name for the listing, e.g. "listing:section:7"), the number of
+    articles, which counting would read every one of them for, is kept between requests
+    (``counted``) instead of counted each time.
+    """
     paginator = Paginator(queryset, per_page)
+    if listing is not None:
+        paginator.__dict__["count"] = counted(listing, queryset)
     try:
         return paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
         return paginator.page(1)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
+
+
+def counted(listing, queryset):
+    """``queryset.count()``, kept in ``cms.shared_lookups`` until any article is published,
+    unpublished, moved, deleted or saved live (the ``articles`` key: an article that loses a
+    tag or an author leaves a listing its publication does not name), a view restriction
+    changes or the next scheduled change of what readers may see comes."""
+    from cms.http_cache import next_visibility_change
+    from cms.shared_lookups import remember
+
+    def build():
+        return queryset.count(), {"articles", "restrictions"}, next_visibility_change()
+
+    # Not noted on a stored answer: "articles" would purge it at every publication anywhere;
+    # the answer's own keys (its listing, the articles it shows) already date it.
+    return remember(f"count:{listing}", build, note=False)
 
 
 def _is_future(moment):
@@ -161,7 +184,9 @@ class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMix
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        page_of_articles = paginate(request, self.get_articles())
+        page_of_articles = paginate(
+            request, self.get_articles(), listing=f"listing:section:{self.pk}"
+        )
         for article in page_of_articles.object_list:
             article.__dict__["section"] = self
         context["articles"] = page_of_articles
