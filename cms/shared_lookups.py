@@ -59,14 +59,14 @@ def remember_many(names, build, request=None, *, note=True):
         for key, entry in entries.items()
         if entry["until"] is None or entry["until"] > now
     }
-    wanted = {version for entry in entries.values() for version in entry["versions"]}
-    current = cache.get_many([f"v:{version}" for version in wanted]) if wanted else {}
+    valid = store.still_current_many([entry["versions"] for entry in entries.values()])
+    current_entries = {
+        key: entry for (key, entry), ok in zip(entries.items(), valid, strict=True) if ok
+    }
     found = {}
     for name in names:
-        entry = entries.get(PREFIX + name)
-        if entry is not None and all(
-            current.get(f"v:{version}") == value for version, value in entry["versions"].items()
-        ):
+        entry = current_entries.get(PREFIX + name)
+        if entry is not None:
             if note:
                 _note(request, entry["keys"], entry["until"])
             found[name] = entry["value"]

@@ -12,6 +12,15 @@
 
 Entries live at most BYLINE_PAGE_CACHE_MAX_AGE seconds (the staleness bound),
 less when what they show is scheduled to change sooner.
+
+Checking an entry's versions would read one cache key per object it shows (a listing
+of 20 articles records about 90: one file each in the file cache). Every purge also
+sets ``generation`` to a new random token, after the versions it changes; each process
+remembers the versions it has read while the generation stays the same
+(``current_versions``), so a hit reads two keys, the entry and the generation, and a
+purge in any process is seen by the next request in every other. A version that reads
+differently from the one remembered (one that expired and was made again) is read again
+before an entry is called stale.
 """
 
 import secrets
@@ -47,17 +56,70 @@ def _version_timeout():
 
 def get_entry(key):
     """The stored entry for `key` if every key it recorded still has its version."""
-    cache = _cache()
-    entry = cache.get(key)
+    entry = _cache().get(key)
     if entry is None:
         return None
-    versions = entry["versions"]
-    if versions:
-        current = cache.get_many([f"v:{name}" for name in versions])
-        for name, version in versions.items():
-            if current.get(f"v:{name}") != version:
-                return None
-    return entry
+    return entry if still_current(entry["versions"]) else None
+
+
+GENERATION_KEY = "generation"
+# Versions a process remembers before it starts afresh (a few MB at most).
+_MEMO_LIMIT = 100_000
+# (generation, {name: version}): replaced whole, so a thread never mixes two generations.
+_memo = (None, {})
+
+
+def still_current(versions):
+    """Whether every surrogate key in `versions` ({name: version}) still has that version."""
+    return still_current_many([versions])[0]
+
+
+def still_current_many(versions_list):
+    """``still_current`` for several entries' versions, reading the cache once for all."""
+    names = {name for versions in versions_list for name in versions}
+    if not names:
+        return [True] * len(versions_list)
+    current = current_versions(names)
+    stale = {
+        name
+        for versions in versions_list
+        for name, version in versions.items()
+        if current.get(name) != version
+    }
+    if stale:
+        # Remembered values may be older than the cache's (a version that expired and was
+        # made again): read those again before calling an entry stale.
+        current.update(current_versions(stale, fresh=True))
+    return [
+        all(current.get(name) == version for name, version in versions.items())
+        for versions in versions_list
+    ]
+
+
+def current_versions(names, *, fresh=False):
+    """{name: version} of the surrogate keys `names` that have one, reading from the cache
+    only what this process has not read since the last purge anywhere (or all, `fresh`)."""
+    global _memo
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+        generation = cache.get(GENERATION_KEY)
+    remembered_at, known = _memo
+    if generation is None or generation != remembered_at or len(known) > _MEMO_LIMIT:
+        known = {}
+        # Without a generation (a cache that keeps nothing) nothing is remembered.
+        _memo = (generation, known) if generation is not None else (None, {})
+    wanted = list(names) if fresh else [name for name in names if name not in known]
+    if wanted:
+        found = cache.get_many([f"v:{name}" for name in wanted])
+        for name in wanted:
+            version = found.get(f"v:{name}")
+            if version is None:
+                known.pop(name, None)
+            else:
+                known[name] = version
+    return {name: known[name] for name in names if name in known}
 
 
 def versions_since(names, started):
@@ -115,7 +177,10 @@ def purge(*names):
 
 
 def _bump(names):
-    _cache().set_many({f"v:{name}": _changed_version() for name in names}, _version_timeout())
+    cache = _cache()
+    cache.set_many({f"v:{name}": _changed_version() for name in names}, _version_timeout())
+    # After the versions: a process that reads the new generation reads the new versions.
+    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
 
 
 def clear():
