@@ -103,7 +103,9 @@ def list_articles(request, query: ArticleQuery = Query(...)):
         )
     else:
         results = queryset.order_by(*ordering)
-    count, articles = page_of(results, query)
+    # A search's matches are capped and counted from ids already read; a listing's total
+    # is kept between requests.
+    count, articles = page_of(results, query, request=None if query.search else request)
     return json_response(request, ArticleSchema, articles, count=count)
 
 

@@ -85,19 +85,12 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
 
 
 def counted(listing, queryset):
-    """``queryset.count()``, kept in ``cms.shared_lookups`` until any article is published,
-    unpublished, moved, deleted or saved live (the ``articles`` key: an article that loses a
-    tag or an author leaves a listing its publication does not name), a view restriction
-    changes or the next scheduled change of what readers may see comes."""
-    from cms.http_cache import next_visibility_change
-    from cms.shared_lookups import remember
+    """``queryset.count()``, kept until any article is published, unpublished, moved,
+    deleted or saved live (the ``articles`` key: an article that loses a tag or an author
+    leaves a listing its publication does not name; ``cms.kept_counts``)."""
+    from cms.kept_counts import kept_count
 
-    def build():
-        return queryset.count(), {"articles", "restrictions"}, next_visibility_change()
-
-    # Not noted on a stored answer: "articles" would purge it at every publication anywhere;
-    # the answer's own keys (its listing, the articles it shows) already date it.
-    return remember(f"count:{listing}", build, note=False)
+    return kept_count(listing, queryset, ("articles",))
 
 
 def _is_future(moment):

@@ -20,7 +20,6 @@ from ninja.pagination import paginate
 from wagtail.api.rich_text import RichTextOutputFormat
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.errors import problem_response
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.querysets import get_pages_queryset
 from wagtail.api.v3.routers import pages as wagtail_pages
 from wagtail.api.v3.schemas import pages as wagtail_page_schemas
@@ -35,6 +34,7 @@ from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.problems import Problem
 from cms.api.specific import specific_for_api, with_api_relations
 from cms.api.visibility import searchable_public_pages
+from cms.kept_counts import KeptCountPagination
 from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
 
@@ -84,7 +84,7 @@ class BasePageSchema(wagtail_page_schemas.BasePageSchema):
     operation_id="pages_list",
     auth=PUBLIC_READ,
 )
-@paginate(WagtailLimitOffsetPagination, pass_parameter="pagination_info")  # noqa: S106
+@paginate(KeptCountPagination, pass_parameter="pagination_info")  # noqa: S106
 def list_pages(
     request,
     filters: wagtail_pages.PageFilterSchema = Query(...),

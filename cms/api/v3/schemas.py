@@ -15,6 +15,7 @@ from wagtail.api.v3.schemas.base import BaseMetaSchema
 from cms.api.fields import ComputedField, prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.richtext import links_loaded
+from cms.kept_counts import request_count
 
 LIMIT_MAX = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20) or 1000
 
@@ -103,9 +104,10 @@ def json_response(request, schema, instances, *, count=None):
     return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder), content_type="application/json")
 
 
-def page_of(queryset, params: ListingParams, *, fields=None):
-    """One page of a listing with its total count, every field's prefetch done."""
-    count = queryset.count()
+def page_of(queryset, params: ListingParams, *, fields=None, request=None):
+    """One page of a listing with its total count, every field's prefetch done; with the
+    `request`, the count is kept between requests (``cms.kept_counts``)."""
+    count = queryset.count() if request is None else request_count(request, queryset)
     items = list(queryset[params.offset : params.offset + params.limit])
     prefetch_api_fields(items, fields=fields)
     return count, items

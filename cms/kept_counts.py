@@ -1,0 +1,80 @@
+"""Listing counts kept between requests: counting reads every matching row, so a listing's
+total ("Page 1 of 210", an API's ``count``) grew with the archive while its page did not.
+
+``kept_count(name, queryset, keys)`` is ``queryset.count()`` kept in ``cms.shared_lookups``
+against `keys` (surrogate keys whose purge means a row may have joined or left: every
+page publish, unpublish, move or delete purges ``api-pages``, every article's ``articles``),
+view restrictions (``restrictions``) and the next scheduled change of what readers may see.
+It is not noted on a stored answer: those keys would purge it at every publication
+anywhere, and the answer's own keys already date what it shows.
+
+``KeptCountPagination`` does the same for the API v3 listings of anonymous readers, named
+by the path and the query string without ``limit`` and ``offset``; token holders (who may
+see drafts) are counted each time.
+"""
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode
+
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+
+# A page of any type published, unpublished, moved or deleted; an article (news); a view
+# restriction; an author published or withdrawn; a tag saved.
+API_LISTING_KEYS = ("api-pages", "articles", "listing:authors", "api-listing:tags")
+
+
+def kept_count(name, queryset, keys):
+    from cms.http_cache import next_visibility_change
+    from cms.shared_lookups import remember
+
+    def build():
+        return queryset.count(), {*keys, "restrictions"}, next_visibility_change()
+
+    return remember(f"count:{name}", build, note=False)
+
+
+def request_listing_name(request):
+    """A short name for the listing `request` asks for, whatever page of it."""
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        if key not in ("limit", "offset")
+    )
+    listing = f"{request.path}?{urlencode(query)}"
+    return "api:" + hashlib.sha256(listing.encode()).hexdigest()[:24]
+
+
+def request_count(request, queryset, keys=API_LISTING_KEYS):
+    """``queryset.count()`` for the listing `request` asks for: kept for anonymous readers."""
+    user = getattr(request, "user", None)
+    if (user is not None and user.is_authenticated) or request.GET.get("search"):
+        # Token holders may see drafts; searches are matched afresh.
+        return queryset.count()
+    return kept_count(request_listing_name(request), queryset, keys)
+
+
+class KeptCountPagination(WagtailLimitOffsetPagination):
+    """Wagtail's v3 limit/offset pagination (its limit check, its envelope), counting with
+    ``request_count``."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        # Wagtail's own answer, counted by _items_count below: no query, the real count
+        # replaces it (the paginator is shared by every request, so it holds no request).
+        answer = super().paginate_queryset(_Uncounted(queryset), pagination, request, **params)
+        answer["count"] = request_count(request, queryset)
+        return answer
+
+    def _items_count(self, queryset):
+        if isinstance(queryset, _Uncounted):
+            return None
+        return super()._items_count(queryset)
+
+
+class _Uncounted:
+    """A queryset whose count is left to ``KeptCountPagination``; slicing passes through."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __getitem__(self, item):
+        return self.queryset[item]
