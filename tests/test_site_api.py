@@ -466,6 +466,9 @@ def test_article_listings_with_social_images_cost_a_fixed_number_of_queries(clie
     social = small_image("Social")
     for article in (newsroom["lead"], newsroom["newest"]):
         article.social_image = social
+        # Related to each other from the start: a listing whose related lists are all
+        # empty loads no related rows (one query fewer), which is not what is measured.
+        article.tags.add("Harbour")
         article.save_revision().publish()
     few, _ = queries()
     for n in range(6):
