@@ -225,6 +225,24 @@ def test_copying_aliasing_or_moving_the_root_page_is_refused(client, admin_token
     assert "root page" in problem(response)
 
 
+@pytest.mark.parametrize("position", [None, "left", "right", "first-sibling", "last-sibling"])
+def test_moving_a_page_beside_the_root_page_is_a_400(client, admin_token, position):
+    """Found by the audit's fuzzing: beside the root means under its parent, which is
+    none (Wagtail's move action failed with AttributeError, a 500)."""
+    section = build_story()["section"]
+    body = {"destination_id": 1, **({"position": position} if position else {})}
+    response = client.post(
+        f"/api/v3/pages/{section.pk}/actions/move/",
+        json.dumps(body),
+        content_type="application/json",
+        **admin_token,
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert "beside it" in problem(response)
+    section.refresh_from_db()
+    assert section.depth == 3  # not moved
+
+
 def test_the_same_actions_still_work_below_the_root(client, admin_token):
     section = build_story()["section"]
     response = client.post(
@@ -414,3 +432,14 @@ def test_archive_paths_never_fail(client, story, year, month):
     url = f"/{year:04d}/" if month is None else f"/{year:04d}/{month:02d}/"
     response = client.get(url)
     assert response.status_code in (200, 301, 302, 404), (url, response.content[:300])
+
+
+def test_moving_a_page_under_the_root_page_is_answered_not_failed(client, admin_token):
+    section = build_story()["section"]
+    response = client.post(
+        f"/api/v3/pages/{section.pk}/actions/move/",
+        json.dumps({"destination_id": 1, "position": "last-child"}),
+        content_type="application/json",
+        **admin_token,
+    )
+    assert response.status_code in (200, 400, 403, 422), response.content[:300]

@@ -8,6 +8,7 @@ Wagtail's own view functions, mounted here unchanged: they need a bearer
 token and check the token owner's permissions.
 """
 
+import json
 from functools import wraps
 from typing import Literal, cast
 
@@ -255,9 +256,35 @@ def refuse_root_page_actions(run):
             return problem_response(
                 status=403, detail=f"The root page cannot be used with {action}."
             )
+        if action == "move" and _beside_the_root(request):
+            return problem_response(
+                status=400,
+                detail="The root page has no parent, so nothing can be placed beside it: "
+                'move the page under it with "position": "first-child" or "last-child".',
+            )
         return run(request, *args, **kwargs)
 
     return wrapper
+
+
+#: Positions that place a page under its destination; any other (or none) places it
+#: beside the destination, under the destination's parent.
+_UNDER_DESTINATION = {"first-child", "last-child", "sorted-child"}
+
+
+def _beside_the_root(request):
+    """Whether a move request asks to place a page beside the root page (Wagtail's move
+    action then reads the root's parent, None, and failed with AttributeError, a 500)."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return False  # the schema's own validation answers
+    if not isinstance(body, dict) or body.get("position") in _UNDER_DESTINATION:
+        return False
+    destination = body.get("destination_id")
+    if type(destination) is not int or not 0 < destination < 2**63:
+        return False
+    return Page.objects.filter(pk=destination, depth=1).exists()
 
 
 wagtail_pages.actions_router.add_decorator(refuse_root_page_actions, mode="view")
