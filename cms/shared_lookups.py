@@ -7,7 +7,8 @@ shared by the processes of one machine, or Redis) and are filed against the same
 keys as cached answers, so the purges of ``cms.page_cache.invalidation`` (a page published,
 moved or deleted, a view restriction, a setting saved) make them stale in every process at
 once. Rows saved without publishing (a script, a test's factory) purge them too: a Site,
-the site's root page (``sites``) or a section (``sections``). They also never outlive the page
+the site's root page (``sites``), a section (``sections``), a live article, a tag or a
+byline (``ARTICLES_KEYS``). They also never outlive the page
 cache's staleness bound, nor the moment something they hold is scheduled to change
 (``until``, compared with the clock readers' visibility uses). A missing or stale entry costs
 the lookup's usual queries, never a stale answer, whether the page cache is on or off.
@@ -32,6 +33,10 @@ from cms.page_cache import recording, store
 PREFIX = "lookup:"
 SITES_KEY = "sites"
 SECTIONS_KEY = "sections"
+# Lookups that count or date articles: the sitemaps' summaries (news.sitemaps) and the
+# listings' totals (cms.kept_counts). Publishing purges them; so does a live article, a
+# tag or a byline written without a publish event (a script, an import).
+ARTICLES_KEYS = ("sitemaps", "articles")
 
 
 def remember(name, build, request=None, *, note=True):
@@ -126,10 +131,11 @@ def sites_changed(sender, instance=None, **kwargs):
 
 def page_saved(sender, instance=None, created=False, **kwargs):
     """A site root (depth 2 or above) or a section saved or deleted, published or not;
-    a page added under a site root or deleted from under one."""
+    a page added under a site root or deleted from under one; a live article saved or
+    an article deleted."""
     from django.db.models.signals import post_delete
 
-    from news.models import NewsIndexPage
+    from news.models import ArticlePage, NewsIndexPage
 
     depth = getattr(instance, "depth", None)
     if depth is not None and depth <= 2:
@@ -142,6 +148,14 @@ def page_saved(sender, instance=None, created=False, **kwargs):
         store.purge(SITES_KEY)
     if isinstance(instance, NewsIndexPage):
         store.purge(SECTIONS_KEY)
+    if isinstance(instance, ArticlePage) and (instance.live or kwargs.get("signal") is post_delete):
+        store.purge(*ARTICLES_KEYS)
+
+
+def listed_rows_saved(sender, instance=None, **kwargs):
+    """An article's tag or byline saved or deleted: what counts or dates articles by tag or
+    author (the sitemaps' summaries, listings' totals) may have changed."""
+    store.purge(*ARTICLES_KEYS)
 
 
 def page_moved(sender, instance=None, parent_page_before=None, parent_page_after=None, **kwargs):
@@ -218,7 +232,14 @@ def connect_signals():
     from wagtail.models import Page, Site, get_page_models
     from wagtail.signals import post_page_move
 
+    from news.models import ArticleAuthor, ArticlePageTag
+
     post_page_move.connect(page_moved, dispatch_uid="byline-shared-lookups-move")
+    for model in (ArticlePageTag, ArticleAuthor):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                listed_rows_saved, sender=model, dispatch_uid=f"byline-shared-lookups-{model}"
+            )
     for signal in (post_save, post_delete):
         signal.connect(sites_changed, sender=Site, dispatch_uid="byline-shared-lookups-sites")
         for model in (Page, *get_page_models()):

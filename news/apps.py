@@ -9,8 +9,6 @@ class NewsConfig(AppConfig):
         from .api.schemas import register_v3_schemas
         from .events import connect_article_events
         from .feeds import identity  # noqa: F401 - registers its system check
-        from .sitemaps import connect_signals as connect_sitemap_signals
 
         register_v3_schemas()
         connect_article_events()
-        connect_sitemap_signals()

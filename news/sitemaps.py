@@ -10,8 +10,9 @@
 What the sitemaps count and date (the newest article of each tag, author and
 section, the number of pages) means reading every visible article; those
 summaries are kept between requests (``cms.shared_lookups``) against the
-``sitemaps`` key, which every article's publication purges, the keys of the
-tags and authors they list, and the next scheduled visibility change. A
+``sitemaps`` key, which every article's publication purges (and a live article, tag or
+byline saved without one: ``cms.shared_lookups``), the keys of the tags and authors they
+list, and the next scheduled visibility change. A
 sitemap then costs the same at 26 articles as at 100,000.
 """
 
@@ -25,7 +26,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Substr
-from django.db.models.signals import post_delete, post_save
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,6 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page, Site
 
 from cms.http_cache import next_visibility_change
-from cms.page_cache import store
 from cms.shared_lookups import remember
 from cms.visibility import snippet_visible_q, visible
 
@@ -278,23 +277,6 @@ def sitemap_section(request, section):
     return sitemap_views.sitemap(
         request, _sitemaps(request), section=section, template_name="news/sitemaps/sitemap.xml"
     )
-
-
-def _listed_rows_changed(sender, instance=None, **kwargs):
-    """An article, or its tags or authors, written without a publish event (a script, an
-    import): the sitemaps' summaries and the listings' counts are out of date. Publishing
-    purges them too."""
-    if sender is ArticlePage and not instance.live and kwargs.get("signal") is not post_delete:
-        return  # a draft's rows: nothing the sitemaps or listings count
-    store.purge("sitemaps", "articles")
-
-
-def connect_signals():
-    for model in (ArticlePage, ArticlePageTag, ArticleAuthor):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _listed_rows_changed, sender=model, dispatch_uid=f"byline-sitemaps-{model}"
-            )
 
 
 # Google News -----------------------------------------------------------------

@@ -135,3 +135,19 @@ __all__ = [
     "make_image",
     "make_section",
 ]
+
+
+def make_member(group_name, username=None):
+    """A user in one of the newsroom's groups (Writer, Editor, Moderator), named after it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=username or group_name.lower(),
+        password="pass-1234-word",
+        first_name=group_name,
+        last_name="Person",
+        email=f"{(username or group_name).lower()}@example.com",
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

@@ -14,6 +14,7 @@ from authors.models import Author
 from news.blocks import CORE_BODY_BLOCKS
 from news.models import ArticlePage, NewsImage
 from tests.factories import home_page, make_article, make_author, make_section
+from tests.html_support import text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,6 @@ pytestmark = pytest.mark.django_db
 def parse(response):
     assert response.status_code == 200, response.status_code
     return BeautifulSoup(response.content, "html.parser")
-
-
-def text(node):
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 def author_form(**overrides):

@@ -20,6 +20,7 @@ from tests.factories import (
     make_image,
     make_section,
 )
+from tests.html_support import text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,6 @@ PUBLISHED = dt.datetime(2023, 2, 7, 20, 4, tzinfo=UTC)
 def parse(response):
     assert response.status_code == 200, response.status_code
     return BeautifulSoup(response.content, "html.parser")
-
-
-def text(node):
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 def prose(node):

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from news.blocks import CORE_BODY_BLOCKS
 from news.models import ArticlePage
 from tests.factories import make_article, make_embed, make_image, make_section
+from tests.html_support import text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,6 @@ def render(name, raw):
     api = block.get_api_representation(value)
     json.dumps(api)  # the API answer must be plain JSON
     return html, api
-
-
-def text(node):
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 @pytest.fixture

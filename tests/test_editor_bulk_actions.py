@@ -7,32 +7,17 @@ from urllib.parse import urlencode
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from cms.runtime import clock
 from news.models import ArticlePage
 from tests.factories import make_article, make_author, make_section
+from tests.factories import make_member as member
+from tests.html_support import text
 from tests.runtime_support import run_worker
 
 pytestmark = pytest.mark.django_db
-
-
-def member(group_name):
-    user = get_user_model().objects.create_user(
-        username=group_name.lower(),
-        password="pass-1234-word",
-        first_name=group_name,
-        last_name="Person",
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-def text(node):
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 def bulk_url(action, pages, next_url="/admin/pages/"):

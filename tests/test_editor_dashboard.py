@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -22,23 +21,10 @@ from news.dashboard import (
 )
 from news.models import ArticlePage
 from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import make_member as member
+from tests.html_support import text
 
 pytestmark = pytest.mark.django_db
-
-
-def member(group_name):
-    user = get_user_model().objects.create_user(
-        username=group_name.lower(),
-        password="pass-1234-word",
-        first_name=group_name,
-        last_name="Person",
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-def text(node):
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 def panel_rows(page, panel_id):

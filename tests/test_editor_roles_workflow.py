@@ -17,21 +17,10 @@ from wagtail.test.utils.form_data import inline_formset
 from news.models import ArticlePage
 from tests.api_support import token_for
 from tests.factories import make_article, make_author, make_section
+from tests.factories import make_member as member
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
-
-
-def member(group_name, username=None):
-    user = get_user_model().objects.create_user(
-        username=username or group_name.lower(),
-        password="pass-1234-word",
-        first_name=group_name,
-        last_name="Person",
-        email=f"{(username or group_name).lower()}@example.com",
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 @pytest.fixture

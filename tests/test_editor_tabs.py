@@ -13,6 +13,7 @@ from news.article_form import STANDFIRST_MAX_LENGTH
 from news.models import ArticlePage
 from news.reading import WORDS_PER_MINUTE
 from tests.factories import make_article, make_author, make_image, make_section
+from tests.html_support import text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,6 @@ BASE = settings.BYLINE_BASE_URL.rstrip("/")
 def parse(response):
     assert response.status_code == 200, response.status_code
     return BeautifulSoup(response.content, "html.parser")
-
-
-def text(node):
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 def tab_panels(page):
