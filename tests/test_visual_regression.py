@@ -114,3 +114,49 @@ def test_the_comparison_tolerates_antialiasing_but_not_a_changed_layout(tmp_path
     # Another size: everything differs.
     Image.new("RGB", (400, 301)).save(tmp_path / "taller.png")
     assert screenshots.difference(base, tmp_path / "taller.png") == 1.0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_readme_pictures_come_from_the_screenshots_script(
+    frozen_demo, browser, live_server, tmp_path
+):
+    """`manage.py screenshots` (make screenshots): home, an article on desktop and phone,
+    and the admin's editor, signed in, from the running demo."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from PIL import Image
+
+    from news.management.commands.screenshots import session_cookie
+    from news.models import ArticlePage
+
+    article = ArticlePage.objects.get(url_path__endswith="/estmark-meridian-fishing-truce/")
+    admin = get_user_model().objects.create_superuser("shooter", "shooter@example.com", "pw")
+    paths = {
+        "article": article.url,
+        "article_edit": reverse("wagtailadmin_pages:edit", args=[article.pk]),
+    }
+    cookie = session_cookie(admin, live_server.url)
+    written = screenshots.take_readme_shots(
+        browser,
+        live_server.url,
+        tmp_path,
+        paths,
+        [cookie],
+        say=lambda line: None,
+        routes=[("**/media/**", serve_media)],
+    )
+    sizes = {path.stem: Image.open(path).size for path in written}
+    assert sizes == {
+        "home-desktop": screenshots.VIEWPORTS["desktop"],
+        "article-desktop": screenshots.VIEWPORTS["desktop"],
+        "article-phone": screenshots.VIEWPORTS["phone"],
+        "admin-editor": screenshots.VIEWPORTS["desktop"],
+    }
+    # The editor's picture is the signed-in editor, not the login page.
+    context = browser.new_context()
+    context.add_cookies([cookie])
+    page = context.new_page()
+    page.goto(live_server.url + paths["article_edit"])
+    assert page.locator("form#page-edit-form").count() == 1
+    context.close()

@@ -57,6 +57,30 @@ README_SHOTS = (
 )
 
 
+def take_readme_shots(browser, base_url, output, paths, cookies=(), say=print, routes=()):
+    """The README's pictures (README_SHOTS) of the site at `base_url`, written to `output`.
+
+    `paths` fills the shots' placeholders ({article}, {article_edit}); `cookies` sign the
+    admin's picture in. Returns the files written.
+    """
+    written = []
+    for shot in README_SHOTS:
+        url = base_url + shot.path.format(**paths)
+        say(f"  {shot.name}: {url}")
+        written.append(
+            capture(
+                browser,
+                url,
+                Path(output) / f"{shot.name}.png",
+                viewport=shot.viewport,
+                full_page=shot.full_page,
+                cookies=cookies if shot.admin else (),
+                routes=routes,
+            )
+        )
+    return written
+
+
 def launch(playwright):
     """Debian's Chromium, never a downloaded browser."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=SCREENSHOT_ARGS)

@@ -77,24 +77,14 @@ class Command(BaseCommand):
             "article_edit": reverse("wagtailadmin_pages:edit", args=[article.pk]),
         }
         started = time.monotonic()
-        written = []
         # Before Playwright starts: its event loop makes database calls refuse to run.
-        cookies = [self._session_cookie(user, url)]
+        cookies = [session_cookie(user, url)]
         try:
             with sync_playwright() as playwright:
                 browser = screenshots.launch(playwright)
-                for shot in screenshots.README_SHOTS:
-                    destination = Path(output) / f"{shot.name}.png"
-                    self.stdout.write(f"  {shot.name}: {url}{shot.path.format(**paths)}")
-                    screenshots.capture(
-                        browser,
-                        url + shot.path.format(**paths),
-                        destination,
-                        viewport=shot.viewport,
-                        full_page=shot.full_page,
-                        cookies=cookies if shot.admin else (),
-                    )
-                    written.append(destination)
+                written = screenshots.take_readme_shots(
+                    browser, url, output, paths, cookies, say=self.stdout.write
+                )
                 browser.close()
         finally:
             if server is not None:
@@ -113,15 +103,14 @@ class Command(BaseCommand):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
 
-    def _session_cookie(self, user, url):
-        """A signed-in admin session for `user`, without their password."""
-        from importlib import import_module
 
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[
-            -1
-        ]  # not axes: it only counts
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.save()
-        return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": url}
+def session_cookie(user, url):
+    """A signed-in admin session for `user`, without their password."""
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # not axes: it only counts
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": url}
