@@ -48,6 +48,13 @@ def problem(response):
     return data.get("message") or data.get("detail") or ""
 
 
+def send_json(client, method, url, body, headers):
+    """`body` as a JSON request to `url`."""
+    return getattr(client, method)(
+        url, json.dumps(body), content_type="application/json", **headers
+    )
+
+
 def listing_url(version, listing, query, article_id):
     url = f"/api/{version}/{listing}?{query}"
     return url + f"&article={article_id}" if listing == "comments/" else url
@@ -214,12 +221,7 @@ def admin_token(django_user_model):
 def test_copying_aliasing_or_moving_the_root_page_is_refused(client, admin_token, action, body):
     home = Site.objects.get(is_default_site=True).root_page
     body = {k: home.pk if v == "home" else v for k, v in body.items()}
-    response = client.post(
-        f"/api/v3/pages/1/actions/{action}/",
-        json.dumps(body),
-        content_type="application/json",
-        **admin_token,
-    )
+    response = send_json(client, "post", f"/api/v3/pages/1/actions/{action}/", body, admin_token)
     assert response.status_code == 403, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"
     assert "root page" in problem(response)
@@ -231,11 +233,8 @@ def test_moving_a_page_beside_the_root_page_is_a_400(client, admin_token, positi
     none (Wagtail's move action failed with AttributeError, a 500)."""
     section = build_story()["section"]
     body = {"destination_id": 1, **({"position": position} if position else {})}
-    response = client.post(
-        f"/api/v3/pages/{section.pk}/actions/move/",
-        json.dumps(body),
-        content_type="application/json",
-        **admin_token,
+    response = send_json(
+        client, "post", f"/api/v3/pages/{section.pk}/actions/move/", body, admin_token
     )
     assert response.status_code == 400, response.content[:300]
     assert "beside it" in problem(response)
@@ -263,6 +262,64 @@ def test_a_snippet_id_that_is_not_a_key_is_a_400(client, admin_token, method, pk
     assert response.status_code == 400, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["loc"] == ["path", "pk"]
+
+
+BAD_BODIES = [
+    ([[None], [{}, 3]], ["body"]),  # found by the audit's fuzzing: items that are lists
+    ("not a list", ["body"]),
+    ([{"type": "paragraph"}], ["body", 0]),  # no value
+    ([{"value": "<p>x</p>"}], ["body", 0]),  # no type
+    ([{"type": "heading", "value": ["text", "h2"]}], ["body", 0, "value"]),  # struct as list
+    ([{"type": "list", "value": {"style": "ordered", "items": "one"}}], ["body", 0, "value"]),
+    ([{"type": "related_article", "value": {"article": [1], "label": ""}}], ["body", 0]),
+]
+
+
+@pytest.mark.parametrize("value,where", BAD_BODIES)
+def test_a_body_of_the_wrong_shape_is_a_422_that_says_where(client, admin_token, value, where):
+    article = build_story()["article"]
+    before = article.body.get_prep_value()
+    payload = {"body": value}
+    response = send_json(client, "patch", f"/api/v3/pages/{article.pk}/", payload, admin_token)
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert all(error["loc"][1 : 1 + len(where)] == where for error in errors), errors
+    assert "wrong shape" in problem(response)
+    article.refresh_from_db()
+    assert article.body.get_prep_value() == before  # nothing written
+
+
+def test_a_new_page_with_a_body_of_the_wrong_shape_is_a_422(client, admin_token):
+    section = build_story()["section"]
+    payload = {
+        "meta": {"type": "news.ArticlePage", "parent_id": section.pk},
+        "title": "Shapeless",
+        "body": [["paragraph", "<p>x</p>"]],
+    }
+    response = send_json(client, "post", "/api/v3/pages/", payload, admin_token)
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["errors"][0]["loc"] == ["body", "body", 0]
+    assert not section.get_children().filter(title="Shapeless").exists()
+
+
+def test_a_body_of_the_right_shape_is_still_written(client, admin_token):
+    article = build_story()["article"]
+    body = [
+        {"type": "paragraph", "value": "<p>Fresh words.</p>"},
+        {"type": "heading", "value": {"text": "A heading", "level": "h2"}},
+        {"type": "list", "value": {"style": "ordered", "items": ["one", "two"]}},
+    ]
+    response = client.patch(
+        f"/api/v3/pages/{article.pk}/",
+        json.dumps({"body": body}),
+        content_type="application/json",
+        **admin_token,
+    )
+    assert response.status_code == 200, response.content[:500]
+    article.refresh_from_db()
+    draft = article.get_latest_revision_as_object()
+    assert [child.block_type for child in draft.body] == ["paragraph", "heading", "list"]
 
 
 @pytest.mark.parametrize("url", ["/api/v3/images/", "/api/v3/documents/"])

@@ -8,7 +8,8 @@ tests/test_fuzz_api.py):
 - a query string ``cms.api.params`` refuses (not UTF-8, too long, a number
   too big for a 64-bit column, a blank or over-long search, a time-zone
   offset the database cannot store);
-- a JSON write body that is not an object (a JSON array was a 500) and a
+- a JSON write body that is not an object (a JSON array was a 500), a StreamField
+  value of the wrong shape (``cms.api.v3.stream_shapes``: a 422 naming where) and a
   multipart body without a boundary (Django's HTML error page);
 - a path id that is not an integer: ``PATCH /pages/1.5/`` reads the page by
   the raw value to pick the body's schema before django-ninja validates it;
@@ -30,6 +31,8 @@ from wagtail.api.v3.errors import problem_response
 from wagtail.models import Locale, Site
 
 from cms.api.params import MAX_INTEGER, InvalidParameter, check_query_string
+
+from .stream_shapes import stream_shape_errors, target_model
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -54,7 +57,7 @@ def check_request(run):
         except InvalidParameter as error:
             where = "path" if error.name in kwargs else "query"
             return invalid_parameter_response(error, where)
-        refusal = _check_json_body(request) or _check_multipart(request)
+        refusal = _check_json_body(request, kwargs) or _check_multipart(request)
         if refusal is not None:
             return refusal
         return run(request, *args, **kwargs)
@@ -122,19 +125,33 @@ def _check_site(value):
         raise InvalidParameter("site", "no site has this hostname (and port)")
 
 
-def _check_json_body(request):
+def _check_json_body(request, kwargs):
     if request.method not in WRITE_METHODS or request.content_type != "application/json":
         return None
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
         return None  # django-ninja reports malformed JSON itself
-    if isinstance(body, dict):
+    if not isinstance(body, dict):
+        return problem_response(
+            status=400,
+            detail="The request body must be a JSON object.",
+            errors=[{"type": "invalid_body", "loc": ["body"], "msg": "not an object"}],
+        )
+    if "Authorization" not in request.headers:
+        return None  # Wagtail answers 401 before reading the body
+    model = target_model(request, kwargs, body)
+    errors = stream_shape_errors(model, body) if model is not None else []
+    if not errors:
         return None
     return problem_response(
-        status=400,
-        detail="The request body must be a JSON object.",
-        errors=[{"type": "invalid_body", "loc": ["body"], "msg": "not an object"}],
+        status=422,
+        detail="Block values of the wrong shape: "
+        + "; ".join(f"{'.'.join(map(str, loc))} {message}" for loc, message in errors[:5]),
+        errors=[
+            {"type": "invalid_block", "loc": ["body", *loc], "msg": message}
+            for loc, message in errors
+        ],
     )
 
 
