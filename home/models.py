@@ -14,7 +14,7 @@ from cms.page_cache.recording import note_change_at
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import visible
 from news.models import ArticlePage, NewsIndexPage
-from news.models.pages import attach_sections
+from news.models.pages import attach_sections, section_under
 
 LATEST_COUNT = 8
 # The first of the latest stories stand beside the lead; the rest are "Most recent".
@@ -48,6 +48,16 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
     subpage_types = ["news.NewsIndexPage"]
     max_count = 1
     template = "home/home_page.html"
+
+    def route(self, request, path_components):
+        # A section comes from the kept sections (news.models.pages.section_under): no
+        # query for the first step of every section and article address.
+        if path_components:
+            section = section_under(self, path_components[0])
+            if section is not None:
+                section._cached_parent_obj = self
+                return section.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def front_page_articles(self):
         """The articles of this front page readers may see now, newest first."""

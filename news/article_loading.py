@@ -12,8 +12,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import Exists, OuterRef, prefetch_related_objects
-from django.db.models.functions import Length, Substr
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 
 _collector = ContextVar("byline_collected_images", default=None)
 
@@ -24,17 +23,21 @@ def find_article(section, slug):
 
     from .models import ArticlePage
 
-    on_or_above = {"page__path": Substr(OuterRef("path"), 1, Length("page__path"))}
-    aliases = Page.objects.filter(
-        path=Substr(OuterRef("path"), 1, Length("path")), alias_of__isnull=False
+    # The article's ancestors are the section and the section's own: their paths are
+    # known, so each check is a lookup by path, not a scan of every page.
+    steplen = section.steplen
+    above = [section.path[:end] for end in range(steplen, len(section.path) + 1, steplen)]
+    restricted = PageViewRestriction.objects.filter(
+        Q(page__path__in=above) | Q(page_id=OuterRef("pk"))
     )
+    aliases = Page.objects.filter(path__in=above, alias_of__isnull=False)
     article = (
         ArticlePage.objects.child_of(section)
         .filter(slug=slug)
         .select_related("lead_image")
         .annotate(
-            view_restricted=Exists(PageViewRestriction.objects.filter(**on_or_above)),
-            under_alias=Exists(aliases),
+            view_restricted=Exists(restricted),
+            under_alias=Exists(aliases) | Q(alias_of__isnull=False),
         )
         .first()
     )

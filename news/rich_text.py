@@ -17,6 +17,8 @@ from wagtail.rich_text import features
 from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from cms.page_cache import recording
+
 # {model: {str(pk): instance or None}} while preloading is active.
 _preloaded = ContextVar("byline_preloaded_rich_text_links", default=None)
 
@@ -106,6 +108,10 @@ def preloaded_links(references):
     ids_by_model = defaultdict(set)
     for model, object_id, *_rest in references:
         ids_by_model[model].add(str(object_id))
+    # What shows these links changes when a linked page does, hidden ones included (a
+    # link gains its address when its page goes live): noted for the page cache.
+    pages = ids_by_model.get(PreloadedPageLinkHandler.get_model(), ())
+    recording.record(None, *(f"page:{object_id}" for object_id in sorted(pages)))
     token = _preloaded.set({})
     try:
         for handler in features.get_link_types().values():

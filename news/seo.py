@@ -161,11 +161,12 @@ def publisher(request):
 
 def social_image(request, image, alt=None):
     """The social renditions of `image`, or None if its file cannot be read."""
+    from .models.images import prepared_filters
     from .rendition_batches import ensure_renditions
 
     ensure_renditions(image)  # with the other images of an API answer, in one query
     try:
-        renditions = image.get_renditions(*SOCIAL_IMAGE_SPECS)
+        renditions = image.get_renditions(*prepared_filters(*SOCIAL_IMAGE_SPECS))
     except OSError:  # includes Wagtail's SourceImageIOError: the file is missing
         logger.warning("No social image renditions for image %s", image.pk, exc_info=True)
         return None

@@ -198,3 +198,23 @@ def test_a_page_moved_under_a_childless_cached_site_root_is_routed(client):
     coast.move(other_home, pos="last-child")
     assert client.get("/coast/", HTTP_HOST="evening.example").status_code == 200
     assert client.get("/world/").status_code == 200
+
+
+def test_routing_finds_sections_without_a_query_and_follows_their_changes(client):
+    world = make_section("World", slug="world")
+    make_article(world, slug="harbour-reopens")
+    assert client.get("/world/harbour-reopens/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/world/harbour-reopens/").status_code == 200
+    # The section is not looked up by its slug: only the article is.
+    slug_lookups = [q["sql"] for q in queries.captured_queries if "'world'" in q["sql"]]
+    assert slug_lookups == []
+
+    world.slug = "globe"
+    world.save_revision().publish()
+    assert client.get("/world/harbour-reopens/").status_code == 404
+    assert client.get("/globe/harbour-reopens/").status_code == 200
+    world.refresh_from_db()
+    world.unpublish()
+    assert client.get("/globe/").status_code == 404
+    assert client.get("/nowhere/").status_code == 404

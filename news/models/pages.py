@@ -1,5 +1,6 @@
 """Sections and articles."""
 
+import json
 import math
 from datetime import timedelta
 
@@ -7,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -21,6 +23,7 @@ from wagtail.search import index
 
 from cms.api.fields import ModelAPIFields
 from cms.headless.preview import HeadlessPreviewMixin
+from cms.kept_fragments import fingerprint, keep
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import is_snippet_visible, visible
 
@@ -111,13 +114,9 @@ def attach_sections(articles):
     return articles
 
 
-def section_at(path):
-    """The section (NewsIndexPage, any state) whose tree path is `path`, or None.
-
-    Every section, by path, is kept in ``cms.shared_lookups`` until one is saved,
-    published, moved or deleted; the answer being recorded for the page cache is filed
-    against the section it shows only.
-    """
+def _kept_sections():
+    """{tree path: section} of every section (NewsIndexPage, any state), kept in
+    ``cms.shared_lookups`` until one is saved, published, moved or deleted."""
     from cms.page_cache import recording
     from cms.shared_lookups import SECTIONS_KEY, remember
 
@@ -130,9 +129,33 @@ def section_at(path):
             recording.stop(token)
         return sections, {SECTIONS_KEY, *(f"page:{s.pk}" for s in sections.values())}, None
 
-    section = remember("sections-by-path", build, note=False).get(path)
+    return remember("sections-by-path", build, note=False)
+
+
+def _noted(section):
+    """`section`, with the answer being recorded for the page cache filed against it only
+    (or against every section, when there is none)."""
+    from cms.page_cache import recording
+    from cms.shared_lookups import SECTIONS_KEY
+
     recording.record(None, SECTIONS_KEY if section is None else f"page:{section.pk}")
     return section
+
+
+def section_at(path):
+    """The section (NewsIndexPage, any state) whose tree path is `path`, or None."""
+    return _noted(_kept_sections().get(path))
+
+
+def section_under(parent, slug):
+    """The section `slug` among `parent`'s children (any state), or None: routing's
+    lookup, with no query while the sections are kept."""
+    found = None
+    for path, section in _kept_sections().items():
+        if section.slug == slug and path[: -Page.steplen] == parent.path:
+            found = section
+            break
+    return _noted(found)
 
 
 class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin, Page):
@@ -375,32 +398,63 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         )
 
     def serve(self, request, *args, **kwargs):
-        # Internal links in the body's rich text resolve from one batch of queries
-        # for the whole body, not one per paragraph, and stored embeds from one
-        # query; rendering happens inside.
-        # (Imported here: Wagtail's link handlers need the model registry loaded.)
+        # The body is rendered once per content and kept for every reader
+        # (cms.kept_fragments): its images, links and embeds are loaded only then.
+        self.__dict__["rendered_body"] = keep(
+            request,
+            self._body_fragment_name(request),
+            lambda: self._render_body(request),
+            keys=(f"page:{self.pk}",),
+        )
+        self._load_byline_images()
+        response = super().serve(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):
+            response.render()
+        return response
+
+    def _body_fragment_name(self, request):
+        """The kept body's name: the article, the stored body it renders, and the host
+        and language it was rendered for (links may be absolute on another site)."""
+        body = json.dumps(self.body.get_prep_value(), sort_keys=True, default=str)
+        return "article-body:{}:{}".format(
+            self.pk, fingerprint(body, request.get_host(), translation.get_language() or "")
+        )
+
+    def _render_body(self, request):
+        """The body's HTML and word count. Its images and their renditions come in two
+        queries, stored embeds in one (news.embeds), rich text links in one batch per
+        link type (news.rich_text)."""
+        from ..article_loading import collected_images, load_renditions
+        from ..blocks import plain_text
         from ..embeds import preload_embeds
         from ..rich_text import preloaded_links
 
-        preload_embeds(self._load_body_and_images())
-        with preloaded_links(self.body.stream_block.extract_references(self.body)):
-            response = super().serve(request, *args, **kwargs)
-            if callable(getattr(response, "render", None)):
-                response.render()
-        return response
-
-    def _load_body_and_images(self):
-        """The body's block values; its images, the bylines with portraits, then the
-        renditions of those, the lead image and the portraits, in three queries (the
-        lead image came with the page when routing found it: news.article_loading)."""
-        from ..article_loading import collected_images, load_renditions
-
         with collected_images() as images:
             values = [child.value for child in self.body]
+        load_renditions(images)
+        preload_embeds(values)
+        context = {"request": request, "page": self}
+        with preloaded_links(self.body.stream_block.extract_references(self.body)):
+            html = "".join(child.render_as_block(context=context) for child in self.body)
+        return {"html": html, "words": len(plain_text(self.body).split())}
+
+    @property
+    def body_html(self):
+        """The rendered body (kept by ``serve``, or rendered now outside a request)."""
+        rendered = self.__dict__.get("rendered_body")
+        if rendered is None:
+            rendered = self.__dict__["rendered_body"] = self._render_body(None)
+        return mark_safe(rendered["html"])  # noqa: S308 (the blocks' own escaped HTML)
+
+    def _load_byline_images(self):
+        """The bylines with portraits, then the renditions of the portraits and the lead
+        image, in two queries (the lead image came with the page when routing found it:
+        news.article_loading)."""
+        from ..article_loading import load_renditions
+
         authors = self.__dict__["authors"] = self._visible_authors(renditions=False)
         lead = self.lead_image_with_renditions if self.lead_image_id else None
-        load_renditions([*images, lead, *(author.portrait for author in authors)])
-        return values
+        load_renditions([lead, *(author.portrait for author in authors)])
 
     def get_view_restrictions(self):
         # Routing (NewsIndexPage.route) asked already whether a restriction or an
@@ -491,7 +545,9 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         """Minutes to read the body at an average adult reading speed."""
         from ..blocks import plain_text
 
-        words = len((self.standfirst + " " + plain_text(self.body)).split())
+        rendered = self.__dict__.get("rendered_body")
+        body_words = rendered["words"] if rendered else len(plain_text(self.body).split())
+        words = len(self.standfirst.split()) + body_words
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     @cached_property

@@ -67,9 +67,13 @@ class Openness:
     closes_at: object = None
 
 
-def comments_open(article, settings, options=None):
+# `comments_open` reads the article's options itself unless given them (None: it has none).
+_UNREAD = object()
+
+
+def comments_open(article, settings, options=_UNREAD):
     """Whether readers may comment on `article` now, and if not, why."""
-    if options is None:
+    if options is _UNREAD:
         options = ArticleCommentOptions.objects.filter(article_id=article.pk).first()
     closes_at = settings.closes_at(article)
     if options is not None and options.comments_closed:

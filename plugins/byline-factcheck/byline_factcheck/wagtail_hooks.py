@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import views
-from .blocks import FactCheckBlock, FactCheckSummary, fact_check_summaries, fact_checks_of
+from .blocks import FactCheckBlock, FactCheckSummary, fact_check_count, fact_check_summaries
 from .models import FactCheckSettings
 
 
@@ -33,11 +33,11 @@ def register_api_fields(registry):
 
 def render_rating_scale(context):
     page = context.get("page")
-    checks = fact_checks_of(page) if page is not None and hasattr(page, "body") else []
+    count = fact_check_count(page) if page is not None and hasattr(page, "body") else 0
     request = context.get("request")
-    if not checks or not FactCheckSettings.for_request(request).show_rating_scale:
+    if not count or not FactCheckSettings.for_request(request).show_rating_scale:
         return ""
-    return render_to_string("byline_factcheck/rating_scale.html", {"fact_check_count": len(checks)})
+    return render_to_string("byline_factcheck/rating_scale.html", {"fact_check_count": count})
 
 
 @hooks.register("register_template_slots")

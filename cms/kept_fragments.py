@@ -1,0 +1,52 @@
+"""Rendered fragments kept between requests: a part of a page that is costly to make
+and shared by every reader (an article's body) is rendered once and served again
+until something it shows changes.
+
+``keep(request, name, render, keys=())`` returns ``render()``'s value, kept in
+``cms.shared_lookups`` under `name`. While it renders, every object it loads is noted
+(``cms.page_cache.recording``, the page cache's own record), so the fragment is filed
+against the surrogate keys of the pages, images, documents and snippets it shows, plus
+`keys`; a purge of any of them (a linked page published or moved, an image re-cropped,
+an embed fetched) makes it stale in every process at once, as it does a cached page. It
+also never outlives the page cache's staleness bound nor the soonest scheduled change of
+a page it loaded. The keys are noted on the answer being recorded, hit or miss, so a
+cached page that shows a kept fragment is purged with it.
+
+Only what readers share is kept: a request the page cache bypasses (signed-in editors,
+previews, form posts, ``cms.page_cache.middleware.bypasses``) always renders afresh.
+`name` must say everything the fragment's output depends on besides those keys (the
+content it renders, e.g. a hash of the stored body, and the host it was rendered for).
+"""
+
+import hashlib
+
+from cms.page_cache import recording
+from cms.page_cache.middleware import bypasses
+
+PREFIX = "fragment:"
+
+
+def keep(request, name, render, keys=()):
+    """`render()`'s value, from the store while nothing it shows changed."""
+    if request is None or bypasses(request) or getattr(request, "is_preview", False):
+        return render()
+    from cms.shared_lookups import remember
+
+    def build():
+        token = recording.start()
+        try:
+            value = render()
+        finally:
+            record = recording.stop(token)
+        return value, record.names | set(keys), record.soonest
+
+    return remember(PREFIX + name, build, request)
+
+
+def fingerprint(*parts):
+    """A short, stable name for what `parts` (strings) hold."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
