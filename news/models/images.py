@@ -65,6 +65,17 @@ def rendition_specs():
     }
 
 
+def responsive_specs():
+    """Every filter spec `responsive_image` asks for, flat."""
+    return [spec for pairs in rendition_specs().values() for _, spec in pairs]
+
+
+def responsive_renditions():
+    """A queryset of the renditions `responsive_image` shows, to prefetch for a listing's
+    images: not their social-card crops and other sizes, which a card never shows."""
+    return NewsRendition.objects.filter(filter_spec__in=responsive_specs())
+
+
 @functools.cache
 def prepared_filters(*specs):
     """Wagtail's Filters for `specs`, made once per process. ``get_renditions`` given a spec
@@ -78,8 +89,7 @@ def _responsive_sources(image):
 
     ensure_renditions(image)  # with the other images of an API answer, in one query
     specs = rendition_specs()
-    flat = [spec for pairs in specs.values() for _, spec in pairs]
-    renditions = image.get_renditions(*prepared_filters(*flat))
+    renditions = image.get_renditions(*prepared_filters(*responsive_specs()))
     sources = {}
     for fmt, pairs in specs.items():
         seen = set()

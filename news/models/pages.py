@@ -31,7 +31,7 @@ from ..dates import format_publication_datetime, machine_datetime
 from ..fields import ArticleBodyField, HttpsURLField
 from ..panels import article_edit_handler
 from ..reading import WORDS_PER_MINUTE
-from .images import NewsImage, responsive_image
+from .images import NewsImage, responsive_image, responsive_renditions
 from .mixins import SocialImageMixin, seo_edit_handler
 
 ARTICLES_PER_PAGE = 12
@@ -55,7 +55,7 @@ class ArticleQuerySet(PageQuerySet):
             self.visible()
             .select_related("lead_image")
             .prefetch_related(
-                Prefetch("lead_image__renditions"),
+                Prefetch("lead_image__renditions", queryset=responsive_renditions()),
                 Prefetch(
                     "article_authors",
                     queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
