@@ -31,6 +31,17 @@ LOGIN = "/admin/login/"
 PASSWORD = "correct horse battery 9"
 
 
+@pytest.fixture
+def fresh_window():
+    """Start at the beginning of an hour, so no fixed rate-limit window (a divisor of an
+    hour: 60 s, 300 s) ends during the test and restarts its count (a burst that crossed
+    a five-minute boundary had its last posts accepted)."""
+    hour = 3600
+    start = (int(timezone.now().timestamp()) // hour + 1) * hour + 1
+    with time_machine.travel(start, tick=True):
+        yield
+
+
 # Admin sign-in lockout (django-axes) ----------------------------------------------------
 
 
@@ -140,7 +151,7 @@ def api_get(client, token, ip="203.0.113.40"):
     return client.get("/api/v3/pages/", HTTP_AUTHORIZATION=f"Bearer {token}", REMOTE_ADDR=ip)
 
 
-def test_many_bogus_tokens_from_one_address_get_429(client, settings):
+def test_many_bogus_tokens_from_one_address_get_429(client, settings, fresh_window):
     settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 5
     for n in range(5):
         assert api_get(client, f"bogus-{n}").status_code == 200  # anonymous read
@@ -156,7 +167,9 @@ def test_many_bogus_tokens_from_one_address_get_429(client, settings):
     assert client.get("/api/v3/pages/", REMOTE_ADDR="203.0.113.40").status_code == 200
 
 
-def test_valid_tokens_are_not_counted_and_writes_with_bad_tokens_are(client, settings):
+def test_valid_tokens_are_not_counted_and_writes_with_bad_tokens_are(
+    client, settings, fresh_window
+):
     settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 3
     editor = get_user_model().objects.create_superuser("api", "api@example.org", "pw")
     good = token_for(editor)
@@ -185,7 +198,7 @@ def test_valid_tokens_are_not_counted_and_writes_with_bad_tokens_are(client, set
         "/api/v3/no-such-route/",
     ],
 )
-def test_every_v3_route_counts_bogus_tokens(client, settings, path):
+def test_every_v3_route_counts_bogus_tokens(client, settings, path, fresh_window):
     settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 3
     for n in range(3):
         response = client.get(
@@ -199,7 +212,9 @@ def test_every_v3_route_counts_bogus_tokens(client, settings, path):
     assert api_get(client, "bogus-5", ip="203.0.113.42").status_code == 429
 
 
-def test_good_tokens_on_routes_without_authentication_are_not_counted(client, settings):
+def test_good_tokens_on_routes_without_authentication_are_not_counted(
+    client, settings, fresh_window
+):
     settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 2
     good = token_for(get_user_model().objects.create_superuser("site", "s@example.org", "pw"))
     for _ in range(4):
@@ -207,7 +222,7 @@ def test_good_tokens_on_routes_without_authentication_are_not_counted(client, se
         assert response.status_code == 200
 
 
-def test_the_token_throttle_counts_the_client_behind_the_proxy(client, settings):
+def test_the_token_throttle_counts_the_client_behind_the_proxy(client, settings, fresh_window):
     settings.BYLINE_API_TOKEN_FAILURE_LIMIT = 2
     settings.BYLINE_PROXY_COUNT = 1
 
@@ -243,7 +258,7 @@ def post_url(article):
     return reverse("byline_comments:post", args=[article.pk])
 
 
-def test_a_burst_of_form_posts_stores_only_what_the_limit_allows(client):
+def test_a_burst_of_form_posts_stores_only_what_the_limit_allows(client, fresh_window):
     relaxed_settings(rate_limit_count=5, rate_limit_window_seconds=300)
     article = make_article()
     statuses = [
@@ -259,7 +274,7 @@ def test_a_burst_of_form_posts_stores_only_what_the_limit_allows(client):
     assert Comment.objects.count() == 5
 
 
-def test_an_over_limit_post_gets_the_form_back_with_its_text(client):
+def test_an_over_limit_post_gets_the_form_back_with_its_text(client, fresh_window):
     relaxed_settings(rate_limit_count=1, rate_limit_window_seconds=300)
     article = make_article()
     client.post(post_url(article), form_data(article), REMOTE_ADDR="203.0.113.9")
@@ -278,7 +293,7 @@ def test_an_over_limit_post_gets_the_form_back_with_its_text(client):
     assert Comment.objects.count() == 1
 
 
-def test_behind_a_proxy_the_comment_limit_counts_each_reader(client, settings):
+def test_behind_a_proxy_the_comment_limit_counts_each_reader(client, settings, fresh_window):
     """Posts reach the app from the proxy's address: BYLINE_PROXY_COUNT tells readers apart."""
     settings.BYLINE_PROXY_COUNT = 1
     relaxed_settings(rate_limit_count=2, rate_limit_window_seconds=300)
@@ -299,7 +314,7 @@ def test_behind_a_proxy_the_comment_limit_counts_each_reader(client, settings):
 
 
 @pytest.mark.parametrize("prefix", ["/api/v2/comments/", "/api/v3/comments/"])
-def test_an_over_limit_api_post_gets_429_and_retry_after(client, prefix):
+def test_an_over_limit_api_post_gets_429_and_retry_after(client, prefix, fresh_window):
     origin = "https://frontend.example"
     relaxed_settings(rate_limit_count=1, api_allowed_origins=origin)
     article = make_article()
@@ -332,7 +347,7 @@ def test_an_over_limit_api_post_gets_429_and_retry_after(client, prefix):
     assert Comment.objects.count() == 1
 
 
-def test_the_rate_limit_is_counted_atomically_in_the_cache(monkeypatch):
+def test_the_rate_limit_is_counted_atomically_in_the_cache(monkeypatch, fresh_window):
     """add() creates the counter, incr() counts: no read-modify-write to race on."""
     from byline_comments.checks import basic
 
@@ -530,7 +545,9 @@ def two_redis_clients(monkeypatch):
 REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
 
 
-def test_comment_rate_limit_is_shared_by_processes_through_redis(monkeypatch, two_redis_clients):
+def test_comment_rate_limit_is_shared_by_processes_through_redis(
+    monkeypatch, two_redis_clients, fresh_window
+):
     first, second = two_redis_clients
     from byline_comments.checks.basic import count_rate
 
