@@ -63,19 +63,34 @@ def test_a_body_is_rendered_once_for_every_reader(client, world):
 
 
 def test_a_missing_body_costs_no_more_than_the_page_budget(client, world):
-    from tests.test_query_counts import ISSUE_BUDGET
+    from byline_comments.models import ArticleCommentOptions
 
-    image = make_image()
-    linked = make_article(world, slug="ferry")
+    from tests.comment_support import make_comment
+    from tests.test_query_counts import ISSUE_BUDGET, author_with_portrait
+
+    linked = make_article(world, slug="ferry", tags=["Harbour"])
     article = make_article(
         world,
         slug="harbour",
-        body=[("paragraph", page_link(linked, "the timetable")), image_block(image)],
+        authors=[author_with_portrait("Writer One"), author_with_portrait("Writer Two")],
+        tags=["Harbour", "Ferries"],
+        lead_image=make_image(width=48, height=32),
+        body=[
+            ("paragraph", page_link(linked, "the timetable")),
+            image_block(make_image(width=48, height=32)),
+        ],
     )
+    article.corrections.create(kind="correction", note="An earlier version misspelt a name.")
+    ArticleCommentOptions.objects.create(article_id=article.pk)
+    make_comment(article)
     client.get(article.url)
     store.purge(f"page:{article.pk}")  # the kept body is stale: it is made again
     with CaptureQueriesContext(connection) as missed:
-        assert client.get(article.url).status_code == 200
+        response = client.get(article.url)
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    assert len(html.select(".author-box")) == 2 and html.select(".article__lead-image img")
+    assert html.select(".related-articles__link") and html.select(".comment")
     with CaptureQueriesContext(connection) as kept:
         assert client.get(article.url).status_code == 200
     assert len(kept) < len(missed) <= ISSUE_BUDGET, "\n".join(q["sql"][-300:] for q in missed)
