@@ -218,3 +218,66 @@ def test_a_kept_value_is_filed_under_what_it_loaded_and_the_keys_given(rf, world
     request.COOKIES["sessionid"] = "x"
     keep(request, "test-title", render)
     assert len(calls) == 5
+
+
+# Listing cards ----------------------------------------------------------------------
+
+
+def cards(client, url="/world/", **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser").select("article.card")
+
+
+def test_a_card_is_kept_and_editors_get_it_fresh(client, world):
+    from news.models import NewsImage
+
+    image = make_image("Quay", description="The quay at dawn")
+    make_article(world, slug="harbour", title="Harbour reopens", lead_image=image)
+    [card] = cards(client)
+    assert card.select_one("img")["alt"] == "The quay at dawn"
+    # Changed behind the image's back (no signal, so no purge): readers keep the card
+    # until its staleness bound; a signed-in editor gets it made afresh.
+    NewsImage.objects.filter(pk=image.pk).update(description="The quay at dusk")
+    [card] = cards(client)
+    assert card.select_one("img")["alt"] == "The quay at dawn"
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.test", "pw")
+    client.force_login(editor)
+    [card] = cards(client)
+    assert card.select_one("img")["alt"] == "The quay at dusk"
+
+
+def test_a_card_follows_its_article_author_image_and_section(client, world):
+    from tests.factories import make_author
+
+    author = make_author("Ada Reporter")
+    image = make_image("Quay", description="The quay at dawn")
+    article = make_article(
+        world, slug="harbour", title="Harbour reopens", authors=[author], lead_image=image
+    )
+    assert cards(client, "/")[0].select_one(".card__title").text == "Harbour reopens"
+
+    article.title = "Harbour reopens on Monday"
+    article.save_revision().publish()
+    assert cards(client, "/")[0].select_one(".card__title").text == "Harbour reopens on Monday"
+
+    author.name = "Ada Lovelace-Reporter"
+    author.save()
+    assert "Ada Lovelace-Reporter" in cards(client, "/")[0].select_one(".card__meta").text
+
+    image.description = "The quay at dusk"
+    image.save()
+    assert cards(client, "/")[0].select_one("img")["alt"] == "The quay at dusk"
+
+    world.title = "Globe"
+    world.save()  # saved without publishing (a script): the card names it at once
+    assert cards(client, "/")[0].select_one(".card__section").text == "Globe"
+
+
+def test_a_card_marks_breaking_news_while_it_is_breaking(client, world):
+    article = make_article(world, slug="harbour", title="Harbour closes", breaking=True)
+    flags = [card.select_one(".card__flag") for card in cards(client, "/")]
+    assert any(flag is not None and flag.text == "Breaking" for flag in flags)
+    with time_machine.travel(article.publication_date + timedelta(days=2)):
+        flags = [card.select_one(".card__flag") for card in cards(client, "/")]
+        assert not any(flags)

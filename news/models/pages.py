@@ -550,6 +550,32 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         words = len(self.standfirst.split()) + body_words
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
+    @property
+    def card_version(self):
+        """What a listing card shows of the article and its section, as a short name: a
+        kept card (components/article_card.html) is made again when it changes, however
+        it was saved."""
+        section = self.section
+        return fingerprint(
+            self.title,
+            self.standfirst,
+            self.url_path,
+            machine_datetime(self.publication_date),
+            str(self.lead_image_id),
+            section.title if section else "",
+            section.url_path if section else "",
+            str(self.breaking_now),
+        )
+
+    @property
+    def card_shows(self):
+        """The objects a card shows that a listing loaded before it renders (its lead image,
+        section and authors): a kept card is filed under them."""
+        shown = [self.section, *self.authors]
+        if "lead_image" in self._state.fields_cache:
+            shown.append(self.lead_image)
+        return [item for item in shown if item is not None]
+
     @cached_property
     def lead_image_with_renditions(self):
         if not self.lead_image_id:

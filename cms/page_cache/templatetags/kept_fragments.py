@@ -5,9 +5,11 @@
 
 The first argument names the fragment; the others are what its output depends on
 besides what it loads while it renders (``cms.kept_fragments``). A model instance among
-them also files the fragment under that object's surrogate key (``page:<id>``), so
-publishing the page makes it stale. Like Django's ``{% cache %}``, but purged exactly
-when something it shows changes, and never kept for signed-in editors or previews.
+them (or in a list among them) also files the fragment under that object's surrogate
+key (``page:<id>``, ``author:<id>``), so publishing the page or saving the author makes
+it stale: pass the objects the fragment shows that were loaded before it renders. Like
+Django's ``{% cache %}``, but purged exactly when something it shows changes, and never
+kept for signed-in editors or previews.
 """
 
 from django import template
@@ -30,20 +32,21 @@ class KeepNode(template.Node):
         request = context.get("request")
         if request is None:
             return self.nodelist.render(context)
-        values = [part.resolve(context) for part in self.parts]
-        object_keys = [_object_key(value) for value in values]
-        described = [key or str(value) for value, key in zip(values, object_keys, strict=True)]
+        described, object_keys = [], []
+        for part in self.parts:
+            value = part.resolve(context)
+            items = value if isinstance(value, list | tuple) else [value]
+            keys_of_part = [_object_key(item) for item in items]
+            object_keys += [key for key in keys_of_part if key]
+            described.append(
+                ",".join(key or str(item) for item, key in zip(items, keys_of_part, strict=True))
+            )
         fragment = "{}:{}".format(
             self.name.resolve(context),
             fingerprint(*described, request.get_host(), translation.get_language() or ""),
         )
         with context.push():
-            html = keep(
-                request,
-                fragment,
-                lambda: str(self.nodelist.render(context)),
-                [key for key in object_keys if key],
-            )
+            html = keep(request, fragment, lambda: str(self.nodelist.render(context)), object_keys)
         return mark_safe(html)  # noqa: S308 (the template's own escaped output)
 
 
