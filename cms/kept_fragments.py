@@ -2,9 +2,10 @@
 and shared by every reader (an article's body) is rendered once and served again
 until something it shows changes.
 
-``keep(request, name, render, keys=())`` returns ``render()``'s value, kept in
-``cms.shared_lookups`` under `name`. While it renders, every object it loads is noted
-(``cms.page_cache.recording``, the page cache's own record), so the fragment is filed
+``keep(request, name, render, keys=(), depends_on=())`` returns ``render()``'s value, kept
+in ``cms.shared_lookups`` under `name` and a hash of `depends_on` (strings), the host and
+the language (links may be absolute on another site). While it renders, every object it
+loads is noted (``cms.page_cache.recording``, the page cache's own record), so the fragment is filed
 against the surrogate keys of the pages, images, documents and snippets it shows, plus
 `keys`; a purge of any of them (a linked page published or moved, an image re-cropped,
 an embed fetched) makes it stale in every process at once, as it does a cached page. It
@@ -14,11 +15,13 @@ cached page that shows a kept fragment is purged with it.
 
 Only what readers share is kept: a request the page cache bypasses (signed-in editors,
 previews, form posts, ``cms.page_cache.middleware.bypasses``) always renders afresh.
-`name` must say everything the fragment's output depends on besides those keys (the
-content it renders, e.g. a hash of the stored body, and the host it was rendered for).
+`depends_on` must say everything else the fragment's output depends on besides those keys
+(the content it renders, e.g. the stored body, and how it is shown).
 """
 
 import hashlib
+
+from django.utils import translation
 
 from cms.page_cache import recording
 from cms.page_cache.middleware import bypasses
@@ -26,11 +29,14 @@ from cms.page_cache.middleware import bypasses
 PREFIX = "fragment:"
 
 
-def keep(request, name, render, keys=()):
+def keep(request, name, render, keys=(), depends_on=()):
     """`render()`'s value, from the store while nothing it shows changed."""
     if request is None or bypasses(request) or getattr(request, "is_preview", False):
         return render()
     from cms.shared_lookups import remember
+
+    language = translation.get_language() or ""
+    name = f"{name}:{_fingerprint(*depends_on, request.get_host(), language)}"
 
     def build():
         token = recording.start()
@@ -43,7 +49,7 @@ def keep(request, name, render, keys=()):
     return remember(PREFIX + name, build, request)
 
 
-def fingerprint(*parts):
+def _fingerprint(*parts):
     """A short, stable name for what `parts` (strings) hold."""
     digest = hashlib.sha256()
     for part in parts:

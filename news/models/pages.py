@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -23,7 +23,7 @@ from wagtail.search import index
 
 from cms.api.fields import ModelAPIFields
 from cms.headless.preview import HeadlessPreviewMixin
-from cms.kept_fragments import fingerprint, keep
+from cms.kept_fragments import keep
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import is_snippet_visible, visible
 
@@ -402,23 +402,16 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         # (cms.kept_fragments): its images, links and embeds are loaded only then.
         self.__dict__["rendered_body"] = keep(
             request,
-            self._body_fragment_name(request),
+            f"article-body:{self.pk}",
             lambda: self._render_body(request),
             keys=(f"page:{self.pk}",),
+            depends_on=[json.dumps(self.body.get_prep_value(), sort_keys=True, default=str)],
         )
         self._load_byline_images()
         response = super().serve(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response.render()
         return response
-
-    def _body_fragment_name(self, request):
-        """The kept body's name: the article, the stored body it renders, and the host
-        and language it was rendered for (links may be absolute on another site)."""
-        body = json.dumps(self.body.get_prep_value(), sort_keys=True, default=str)
-        return "article-body:{}:{}".format(
-            self.pk, fingerprint(body, request.get_host(), translation.get_language() or "")
-        )
 
     def _render_body(self, request):
         """The body's HTML and word count. Its images and their renditions come in two
@@ -552,19 +545,21 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
 
     @property
     def card_version(self):
-        """What a listing card shows of the article and its section, as a short name: a
-        kept card (components/article_card.html) is made again when it changes, however
-        it was saved."""
+        """What a listing card shows of the article and its section: a kept card
+        (components/article_card.html) is named by it, so it is made again when it
+        changes, however it was saved."""
         section = self.section
-        return fingerprint(
-            self.title,
-            self.standfirst,
-            self.url_path,
-            machine_datetime(self.publication_date),
-            str(self.lead_image_id),
-            section.title if section else "",
-            section.url_path if section else "",
-            str(self.breaking_now),
+        return "|".join(
+            (
+                self.title,
+                self.standfirst,
+                self.url_path,
+                machine_datetime(self.publication_date),
+                str(self.lead_image_id),
+                section.title if section else "",
+                section.url_path if section else "",
+                str(self.breaking_now),
+            )
         )
 
     @property

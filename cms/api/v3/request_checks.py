@@ -28,13 +28,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http.multipartparser import MultiPartParserError
 from wagtail.api.v3.errors import problem_response
-from wagtail.models import Locale, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.api.params import MAX_INTEGER, InvalidParameter, check_query_string
 
-from .stream_shapes import stream_shape_errors, target_model
+from .stream_shapes import stream_shape_errors
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+PAGES_PATH = "/api/v3/pages/"
 
 
 def invalid_parameter_response(error: InvalidParameter, where="query"):
@@ -85,12 +86,31 @@ def _check_integer(name, value):
 
 def _snippet_model(kwargs):
     """The model ``snippets/<type>/`` names, or None (Wagtail's own validation answers)."""
-    if "type" not in kwargs:
-        return None
+    return _model_named(kwargs["type"]) if "type" in kwargs else None
+
+
+def _model_named(name):
+    """The model "app_label.ModelName" names, or None."""
     try:
-        return apps.get_model(str(kwargs["type"]))
+        return apps.get_model(str(name))
     except (LookupError, ValueError):
         return None
+
+
+def _written_model(request, kwargs, body):
+    """The model a v3 JSON write creates or changes: a snippet's, the page's own type, or
+    a new page's ``meta.type``; None when Wagtail's own checks answer."""
+    if "type" in kwargs:
+        return _snippet_model(kwargs)
+    if not request.path.startswith(PAGES_PATH):
+        return None
+    page_id = str(kwargs.get("page_id", ""))
+    if page_id.isdigit():
+        page = Page.objects.filter(pk=int(page_id)).only("content_type").first()
+        return page.specific_class if page is not None else None
+    meta = body.get("meta")
+    name = meta.get("type") if isinstance(meta, dict) else None
+    return _model_named(name) if isinstance(name, str) else None
 
 
 def _check_key(model, name, value):
@@ -140,7 +160,7 @@ def _check_json_body(request, kwargs):
         )
     if "Authorization" not in request.headers:
         return None  # Wagtail answers 401 before reading the body
-    model = target_model(request, kwargs, body)
+    model = _written_model(request, kwargs, body)
     errors = stream_shape_errors(model, body) if model is not None else []
     if not errors:
         return None

@@ -8,36 +8,9 @@ TypeError, a 500. ``stream_shape_errors`` walks the same blocks and names each p
 whose shape is wrong, so the request is refused with a 422 that says where.
 """
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from wagtail.blocks import BaseStreamBlock, BaseStructBlock, ListBlock, RichTextBlock
 from wagtail.fields import StreamField
-from wagtail.models import Page
-
-_PAGE_ID_PATH = "/api/v3/pages/"
-
-
-def target_model(request, kwargs, body):
-    """The model a v3 JSON write creates or changes, or None (Wagtail answers then)."""
-    if "type" in kwargs:  # snippets/<type>/
-        try:
-            return apps.get_model(str(kwargs["type"]))
-        except (LookupError, ValueError):
-            return None
-    if not request.path.startswith(_PAGE_ID_PATH):
-        return None
-    page_id = str(kwargs.get("page_id", ""))
-    if page_id.isdigit():
-        page = Page.objects.filter(pk=int(page_id)).only("content_type").first()
-        return page.specific_class if page is not None else None
-    meta = body.get("meta")
-    name = meta.get("type") if isinstance(meta, dict) else None
-    if isinstance(name, str):
-        try:
-            return apps.get_model(name)
-        except (LookupError, ValueError):
-            return None
-    return None
 
 
 def stream_shape_errors(model, body):

@@ -13,10 +13,9 @@ kept for signed-in editors or previews.
 """
 
 from django import template
-from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from cms.kept_fragments import fingerprint, keep
+from cms.kept_fragments import keep
 from cms.page_cache import keys
 
 register = template.Library()
@@ -41,12 +40,14 @@ class KeepNode(template.Node):
             described.append(
                 ",".join(key or str(item) for item, key in zip(items, keys_of_part, strict=True))
             )
-        fragment = "{}:{}".format(
-            self.name.resolve(context),
-            fingerprint(*described, request.get_host(), translation.get_language() or ""),
-        )
         with context.push():
-            html = keep(request, fragment, lambda: str(self.nodelist.render(context)), object_keys)
+            html = keep(
+                request,
+                self.name.resolve(context),
+                lambda: str(self.nodelist.render(context)),
+                keys=object_keys,
+                depends_on=described,
+            )
         return mark_safe(html)  # noqa: S308 (the template's own escaped output)
 
 
