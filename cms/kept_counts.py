@@ -8,6 +8,9 @@ view restrictions (``restrictions``) and the next scheduled change of what reade
 It is not noted on a stored answer: those keys would purge it at every publication
 anywhere, and the answer's own keys already date what it shows.
 
+``KeptListing`` keeps a listing's ids the same way, in the listing's order: its length is
+the count, and a page of it is read by primary key, so page 400 costs what page 1 does.
+
 ``KeptCountPagination`` does the same for the API v3 listings of anonymous readers, named
 by the path and the query string without ``limit`` and ``offset``; token holders (who may
 see drafts) are counted each time.
@@ -31,6 +34,43 @@ def kept_count(name, queryset, keys):
         return queryset.count(), {*keys, "restrictions"}, next_visibility_change()
 
     return remember(f"count:{name}", build, note=False)
+
+
+def kept_ids(name, queryset, keys):
+    """The primary keys of `queryset`, in its order, kept like ``kept_count``."""
+    from cms.http_cache import next_visibility_change
+    from cms.shared_lookups import remember
+
+    def build():
+        ids = queryset.prefetch_related(None).values_list("pk", flat=True)
+        return list(ids), {*keys, "restrictions"}, next_visibility_change()
+
+    return remember(f"ids:{name}", build, note=False)
+
+
+class KeptListing:
+    """A listing for Django's Paginator: counted and sliced from its kept ids; a slice is
+    read with `queryset`'s own filters, loads and prefetches, by key."""
+
+    def __init__(self, name, queryset, keys):
+        self.queryset = queryset
+        self.ids = kept_ids(name, queryset, keys)
+
+    def count(self):
+        return len(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        ids = self.ids[item]
+        if not ids:
+            return []
+        # Filtered again: a row that left the listing since its ids were kept is left out.
+        found = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def request_listing_name(request):

@@ -1,9 +1,15 @@
-"""Listings keep their article counts between requests (news.models.pages.counted): the
-pagination ("Page 1 of 2") must follow every change at once, whatever made it."""
+"""Listings keep their article ids between requests (news.models.pages.listed): the
+pagination ("Page 1 of 2") and what each page holds must follow every change at once,
+whatever made it, and a deep page must read its articles by key, not skip to them."""
+
+from datetime import timedelta
 
 import pytest
+import time_machine
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from news.models import ArticlePage
 from news.models.pages import ARTICLES_PER_PAGE
@@ -71,3 +77,57 @@ def test_a_kept_count_saves_the_listing_its_count_query(client, settings, full_p
     with CaptureQueriesContext(connection) as context:
         client.get(url)
     assert not any("COUNT(" in query["sql"].upper() for query in context.captured_queries)
+
+
+def titles_on(client, url):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return [link.get_text(strip=True) for link in page.select("article.card .card__title a")]
+
+
+@pytest.fixture
+def three_pages():
+    """A section with two and a half pages of articles, a day apart, newest last made."""
+    section = make_section("Quays")
+    start = timezone.now() - timedelta(days=40)
+    articles = [
+        make_article(section, title=f"Quay notice {n}", publication_date=start + timedelta(days=n))
+        for n in range(ARTICLES_PER_PAGE * 2 + 6)
+    ]
+    return section, articles
+
+
+def test_a_deep_page_reads_its_articles_by_key(client, settings, three_pages):
+    settings.BYLINE_PAGE_CACHE = False
+    section, articles = three_pages
+    url = f"{section.url}?page=3"
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        titles = titles_on(client, url)
+    # The oldest six, newest first.
+    assert titles == [f"Quay notice {n}" for n in range(5, -1, -1)]
+    sql = " ".join(query["sql"].upper() for query in context.captured_queries)
+    assert "OFFSET" not in sql and "COUNT(" not in sql
+    listing = [q["sql"] for q in context.captured_queries if '"news_articlepage"' in q["sql"]]
+    assert listing and all(" IN (" in query for query in listing)
+
+
+def test_every_page_follows_a_publication_and_an_unpublication(client, three_pages):
+    section, articles = three_pages
+    page_two = f"{section.url}?page=2"
+    before = titles_on(client, page_two)
+    assert before[0] == "Quay notice 17"
+    newest = make_article(section, title="Quay notice new")
+    assert titles_on(client, section.url)[0] == "Quay notice new"
+    assert titles_on(client, page_two) == ["Quay notice 18", *before[:-1]]
+    newest.unpublish()
+    articles[-1].unpublish()
+    assert titles_on(client, page_two) == [*before[1:], "Quay notice 5"]
+
+
+def test_an_article_dated_later_joins_the_listing_when_its_time_comes(client, three_pages):
+    section, articles = three_pages
+    later = timezone.now() + timedelta(hours=2)
+    make_article(section, title="Tomorrow's tide", publication_date=later)
+    assert "Tomorrow's tide" not in titles_on(client, section.url)
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert titles_on(client, section.url)[0] == "Tomorrow's tide"

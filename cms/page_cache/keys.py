@@ -22,7 +22,7 @@ their format). Nothing else a request carries changes an anonymous answer.
   ``feeds``, ``sitemaps``, ``search``, ``api-listing`` (every API listing),
   ``api-pages`` (the API listings of pages of every type);
 - ``articles``: any article published, unpublished, moved, deleted or saved live (the
-  listings' kept counts, ``news.models.pages.counted``).
+  listings' kept ids and counts, ``news.models.pages.listed``).
 
 Objects are recorded as they are loaded (``recording.py``); pages only when
 loaded as their own type (an ``ArticlePage``, not a plain ``Page``: plain pages

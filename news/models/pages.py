@@ -72,13 +72,14 @@ class ArticlePageManager(PageManager.from_queryset(ArticleQuerySet)):
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
     """One page of a listing; bad or out-of-range ?page= values fall back, never 500.
 
-    With `listing` (a name for the listing, e.g. "listing:section:7"), the number of
-    articles, which counting would read every one of them for, is kept between requests
-    (``counted``) instead of counted each time.
+    With `listing` (a name for the listing, e.g. "listing:section:7"), the listing's
+    article ids, in order, are kept between requests (``listed``): its count is their
+    number and any page of it reads its dozen articles by key, where counting and skipping
+    to a deep page would read every article before it each time.
     """
-    paginator = Paginator(queryset, per_page)
     if listing is not None:
-        paginator.__dict__["count"] = counted(listing, queryset)
+        queryset = listed(listing, queryset)
+    paginator = Paginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -87,13 +88,14 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
         return paginator.page(paginator.num_pages)
 
 
-def counted(listing, queryset):
-    """``queryset.count()``, kept until any article is published, unpublished, moved,
-    deleted or saved live (the ``articles`` key: an article that loses a tag or an author
-    leaves a listing its publication does not name; ``cms.kept_counts``)."""
-    from cms.kept_counts import kept_count
+def listed(listing, queryset):
+    """`queryset` as a sequence a paginator can slice, from its ids kept until any article
+    is published, unpublished, moved, deleted or saved live (the ``articles`` key: an
+    article that loses a tag or an author leaves a listing its publication does not name;
+    ``cms.kept_counts``)."""
+    from cms.kept_counts import KeptListing
 
-    return kept_count(listing, queryset, ("articles",))
+    return KeptListing(listing, queryset, ("articles",))
 
 
 def _is_future(moment):
