@@ -111,6 +111,7 @@ class ArticlePagesAPIViewSet(PublicPagesAPIViewSet):
         ),
     ]
     known_query_parameters = PublicPagesAPIViewSet.known_query_parameters.union(FILTER_PARAMETERS)
+    selecting_parameters = PublicPagesAPIViewSet.selecting_parameters.union(FILTER_PARAMETERS)
 
     def serialization_context(self, items):
         return links_loaded(items)

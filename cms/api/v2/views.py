@@ -31,6 +31,8 @@ from cms.api.params import (
 )
 from cms.api.specific import specific_for_api, with_api_relations
 from cms.api.visibility import private_collections, public_pages, searchable_public_pages
+from cms.http_cache import next_visibility_change
+from cms.kept_fragments import keep_each
 from cms.public_address import own_type, public_page_url
 from cms.resilience import database_failure
 
@@ -73,6 +75,11 @@ class PublicEndpointMixin:
                 raise InvalidParameter("id", "must be an integer") from None
         return super().find_object(queryset, request)
 
+    #: Whether each object's representation is kept between requests for readers
+    #: (``keep_each``): only where a purge of the object's own key follows every change
+    #: of its stored fields (pages).
+    keeps_representations = False
+
     def serialization_context(self, items):
         """A context manager around serialising ``items`` (batched lookups)."""
         return nullcontext()
@@ -91,20 +98,58 @@ class PublicEndpointMixin:
             raise InvalidParameter("search", SEARCH_NOT_UNDERSTOOD) from error
         serializer = self.get_serializer(items, many=True)
         fields = self.get_body_fields(self.get_queryset().model)
-        prefetch_api_fields(items, serializer.child.fields.keys(), fields)
-        with self.serialization_context(items):
-            data = serializer.data
-        return self.get_paginated_response(data)
+        names = serializer.child.fields.keys()
+
+        def serialize(some):
+            prefetch_api_fields(some, names, fields)
+            with self.serialization_context(some):
+                return serializer.to_representation(some)
+
+        return self.get_paginated_response(self.represent(items, names, serialize))
 
     def detail_view(self, request, pk):
         if int(pk) > MAX_INTEGER:
             raise Http404("not found")
         instance = self.get_object()
         serializer = self.get_serializer(instance)
-        prefetch_api_fields([instance], serializer.fields.keys())
-        with self.serialization_context([instance]):
-            data = serializer.data
-        return Response(data)
+        names = serializer.fields.keys()
+
+        def serialize(some):
+            prefetch_api_fields(some, names)
+            with self.serialization_context(some):
+                return [serializer.to_representation(item) for item in some]
+
+        return Response(self.represent([instance], names, serialize, detail=True)[0])
+
+    def represent(self, items, names, serialize, *, detail=False):
+        """`serialize(items)`, each item's part kept for readers when the endpoint
+        keeps representations: named by the fields shown and the query parameters that
+        change how they are shown (everything but the listing's filters and paging)."""
+        if not self.keeps_representations:
+            return serialize(items)
+        shown = sorted(
+            (key, value)
+            for key, value in self.request.GET.items()
+            if key not in self.selecting_parameters
+        )
+        depends_on = ("detail" if detail else "listing", *names, repr(shown))
+        # What a page shows of others (its related articles, its section) changes with
+        # a view restriction or with a page going live or expiring, with no event.
+        return keep_each(
+            self.request,
+            self.name,
+            items,
+            serialize,
+            keys=("restrictions",),
+            depends_on=depends_on,
+            until=next_visibility_change(),
+        )
+
+    #: Query parameters that choose which objects are listed, not how each is shown.
+    selecting_parameters = frozenset(
+        {"limit", "offset", "order", "search", "search_operator", "child_of"}
+        | {"descendant_of", "ancestor_of", "translation_of", "locale"}
+    )
 
 
 class SafeFieldsFilter(FieldsFilter):
@@ -188,6 +233,9 @@ class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
 
     base_serializer_class = PublicPageSerializer
     filter_backends = safe_backends(PagesAPIViewSet.filter_backends)
+    # Publishing, unpublishing, moving, renaming or deleting a page purges its key, and
+    # so does saving a live one (cms.page_cache.invalidation).
+    keeps_representations = True
 
     def searches_with_backend(self):
         """Whether ``?search=`` goes to Wagtail's search backend, which filters on
