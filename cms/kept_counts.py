@@ -11,14 +11,16 @@ anywhere, and the answer's own keys already date what it shows.
 ``KeptListing`` keeps a listing's ids the same way, in the listing's order: its length is
 the count, and a page of it is read by primary key, so page 400 costs what page 1 does.
 
-``KeptCountPagination`` does the same for the API v3 listings of anonymous readers, named
-by the path and the query string without ``limit`` and ``offset``; token holders (who may
-see drafts) are counted each time.
+``KeptCountPagination`` (v3) and ``KeptCountV2Pagination`` do the same for the API listings
+of pages for anonymous readers, named by the path and the query string without ``limit``
+and ``offset``; token holders and signed-in sessions (who may see drafts) are counted each
+time.
 """
 
 import hashlib
 from urllib.parse import parse_qsl, urlencode
 
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 # A page of any type published, unpublished, moved or deleted; an article (news); a view
@@ -110,6 +112,16 @@ class KeptCountPagination(WagtailLimitOffsetPagination):
         return super()._items_count(queryset)
 
 
+class KeptCountV2Pagination(WagtailPagination):
+    """Wagtail's v2 pagination (its limit and offset checks, its envelope), with
+    ``meta.total_count`` from ``request_count``."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(_Uncounted(queryset), request, view)
+        self.total_count = request_count(request, queryset)
+        return page
+
+
 class _Uncounted:
     """A queryset whose count is left to ``KeptCountPagination``; slicing passes through."""
 
@@ -118,3 +130,6 @@ class _Uncounted:
 
     def __getitem__(self, item):
         return self.queryset[item]
+
+    def count(self):
+        return None  # counted by the pagination, or kept

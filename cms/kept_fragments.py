@@ -13,11 +13,6 @@ also never outlives the page cache's staleness bound nor the soonest scheduled c
 a page it loaded. The keys are noted on the answer being recorded, hit or miss, so a
 cached page that shows a kept fragment is purged with it.
 
-``keep_each(request, name, objects, render, depends_on=())`` does the same for one value
-per object (an API representation of each article of a listing), read from the store at
-once: `render(missing)` makes the values of the objects not kept, in one go, and each is
-filed against what that batch loaded plus its own object's key.
-
 Only what readers share is kept: a request the page cache bypasses (signed-in editors,
 previews, form posts, ``cms.page_cache.middleware.bypasses``) always renders afresh.
 `depends_on` must say everything else the fragment's output depends on besides those keys
@@ -35,8 +30,9 @@ from cms.page_cache.middleware import bypasses
 PREFIX = "fragment:"
 
 
-def keep(request, name, render, keys=(), depends_on=()):
-    """`render()`'s value, from the store while nothing it shows changed."""
+def keep(request, name, render, keys=(), depends_on=(), until=None):
+    """`render()`'s value, from the store while nothing it shows changed (nor `keys`),
+    and not past `until` (a Unix time)."""
     if request is None or bypasses(request) or getattr(request, "is_preview", False):
         return render()
     from cms.shared_lookups import remember
@@ -50,42 +46,11 @@ def keep(request, name, render, keys=(), depends_on=()):
             value = render()
         finally:
             record = recording.stop(token)
-        return value, record.names | set(keys), record.soonest
+        # Site settings and the Sites may have been read before, outside the record.
+        soonest = min((at for at in (record.soonest, until) if at), default=None)
+        return value, record.names | set(keys) | _site_keys(), soonest
 
     return remember(PREFIX + name, build, request)
-
-
-def keep_each(request, name, objects, render, keys=(), depends_on=(), until=None):
-    """``[render([object])[0] for each of objects]``, each from the store while nothing
-    it shows changed (nor `keys`, nor past `until`, a Unix time); `render(some)` returns
-    the values of `some`, in their order."""
-    objects = list(objects)
-    if request is None or bypasses(request) or getattr(request, "is_preview", False):
-        return render(objects)
-    from cms.shared_lookups import remember_many
-
-    language = translation.get_language() or ""
-    shape = _fingerprint(*depends_on, request.get_host(), language)
-    names = [f"{PREFIX}{name}:{_key(item)}:{shape}" for item in objects]
-    named = dict(zip(names, objects, strict=True))
-
-    # Site settings and the Site may have been read before, outside the record.
-    shared = {*keys, *_site_keys()}
-
-    def build(missing):
-        token = recording.start()
-        try:
-            values = render([named[entry] for entry in missing])
-        finally:
-            record = recording.stop(token)
-        soonest = min((at for at in (record.soonest, until) if at), default=None)
-        return {
-            entry: (value, record.names | shared | {_key(named[entry])}, soonest)
-            for entry, value in zip(missing, values, strict=True)
-        }
-
-    found = remember_many(list(named), build, request)
-    return [found[entry] for entry in names]
 
 
 @functools.cache
@@ -99,15 +64,6 @@ def _site_keys():
     settings = (BaseSiteSetting, BaseGenericSetting)
     models = [model for model in apps.get_models() if issubclass(model, settings)]
     return frozenset({SITES_KEY, *(f"setting:{model._meta.label_lower}" for model in models)})
-
-
-def _key(item):
-    """The surrogate key of `item`, a page of any type included (``page:<id>``)."""
-    from wagtail.models import Page
-
-    from cms.page_cache.keys import object_key
-
-    return f"page:{item.pk}" if isinstance(item, Page) else object_key(item)
 
 
 def _fingerprint(*parts):

@@ -1,5 +1,5 @@
-"""Kept API representations (``PublicEndpointMixin.represent``, ``cms.kept_fragments.keep_each``):
-each page of an API v2 listing or detail is serialised once for every reader and made again
+"""Kept API representations (``PublicEndpointMixin.represent``, ``cms.kept_fragments.keep``):
+an API v2 listing or detail is serialised once for every reader and made again
 exactly when something it shows changes, with the page cache off as on; signed-in sessions
 and previews always get it made afresh."""
 

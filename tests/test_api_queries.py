@@ -80,7 +80,7 @@ def thicken(articles, pool):
         ArticlePage.objects.filter(pk=article.pk).update(body=body)
     # Written in bulk, with no signal: purge what readers were shown, as a script that
     # writes this way must (cms.shared_lookups), or the kept API representations
-    # (cms.kept_fragments.keep_each) would be served until the staleness bound.
+    # (cms.kept_fragments.keep) would be served until the staleness bound.
     purge(*(f"page:{article.pk}" for article in articles))
 
 

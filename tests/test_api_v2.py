@@ -282,3 +282,13 @@ def test_a_plugin_field_is_serialised_like_a_core_one(client, monkeypatch):
     finally:
         monkeypatch.undo()
         api_fields.reset()
+
+
+def test_answers_are_compact_json_unless_indentation_is_asked_for(client):
+    make_article(make_section("World", slug="world"), title="Harbour reopens")
+    compact = client.get("/api/v2/articles/")
+    assert compact["Content-Type"] == "application/json"
+    assert b"\n" not in compact.content and compact.json()["items"][0]["title"] == "Harbour reopens"
+    pretty = client.get("/api/v2/articles/", HTTP_ACCEPT="application/json; indent=4")
+    assert pretty.json() == compact.json()
+    assert b'\n    "meta": {' in pretty.content

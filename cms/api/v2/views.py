@@ -32,7 +32,8 @@ from cms.api.params import (
 from cms.api.specific import specific_for_api, with_api_relations
 from cms.api.visibility import private_collections, public_pages, searchable_public_pages
 from cms.http_cache import next_visibility_change
-from cms.kept_fragments import keep_each
+from cms.kept_counts import KeptCountV2Pagination
+from cms.kept_fragments import keep
 from cms.public_address import own_type, public_page_url
 from cms.resilience import database_failure
 
@@ -57,6 +58,14 @@ class PublicEndpointMixin:
         super().initial(request, *args, **kwargs)
         check_query_string(request.META.get("QUERY_STRING", ""))
 
+    def get_renderer_context(self):
+        # Compact JSON: Wagtail indents every answer by four spaces, which makes Python
+        # encode it in pure Python (the C encoder does only compact output) and the
+        # answer a third bigger. ``Accept: application/json; indent=4`` still indents.
+        context = super().get_renderer_context()
+        context.pop("indent", None)
+        return context
+
     def handle_exception(self, exc):
         if isinstance(exc, InvalidParameter):
             data = {"message": f"{exc.name}: {exc.message}", "parameter": exc.name}
@@ -75,9 +84,9 @@ class PublicEndpointMixin:
                 raise InvalidParameter("id", "must be an integer") from None
         return super().find_object(queryset, request)
 
-    #: Whether each object's representation is kept between requests for readers
-    #: (``keep_each``): only where a purge of the object's own key follows every change
-    #: of its stored fields (pages).
+    #: Whether representations are kept between requests for readers
+    #: (``cms.kept_fragments.keep``): only where a purge of the object's own key follows
+    #: every change of its stored fields (pages).
     keeps_representations = False
 
     def serialization_context(self, items):
@@ -122,9 +131,10 @@ class PublicEndpointMixin:
         return Response(self.represent([instance], names, serialize, detail=True)[0])
 
     def represent(self, items, names, serialize, *, detail=False):
-        """`serialize(items)`, each item's part kept for readers when the endpoint
-        keeps representations: named by the fields shown and the query parameters that
-        change how they are shown (everything but the listing's filters and paging)."""
+        """`serialize(items)`, kept for readers when the endpoint keeps representations:
+        named by the items, the fields shown and the query parameters that change how
+        they are shown (everything but the listing's filters and paging), and filed under
+        the items' own keys and whatever serialising them loaded."""
         if not self.keeps_representations:
             return serialize(items)
         shown = sorted(
@@ -132,15 +142,19 @@ class PublicEndpointMixin:
             for key, value in self.request.GET.items()
             if key not in self.selecting_parameters
         )
-        depends_on = ("detail" if detail else "listing", *names, repr(shown))
+        depends_on = (
+            "detail" if detail else "listing",
+            ",".join(str(item.pk) for item in items),
+            *names,
+            repr(shown),
+        )
         # What a page shows of others (its related articles, its section) changes with
         # a view restriction or with a page going live or expiring, with no event.
-        return keep_each(
+        return keep(
             self.request,
-            self.name,
-            items,
-            serialize,
-            keys=("restrictions",),
+            f"api:{self.name}",
+            lambda: serialize(items),
+            keys=("restrictions", *(f"page:{item.pk}" for item in items)),
             depends_on=depends_on,
             until=next_visibility_change(),
         )
@@ -233,6 +247,7 @@ class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
 
     base_serializer_class = PublicPageSerializer
     filter_backends = safe_backends(PagesAPIViewSet.filter_backends)
+    pagination_class = KeptCountV2Pagination
     # Publishing, unpublishing, moving, renaming or deleting a page purges its key, and
     # so does saving a live one (cms.page_cache.invalidation).
     keeps_representations = True
@@ -245,7 +260,13 @@ class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
     def get_base_queryset(self):
         # Search backends filter on indexed ids only; everything else (a detail's
         # parent check, say) filters the public pages in place, not by listing
-        # every public page's id first.
+        # every public page's id first. Made once per request (Wagtail asks for it
+        # and for get_queryset() several times; each builds the visibility filters).
+        if "_base_queryset" not in self.__dict__:
+            self._base_queryset = self._public_pages()
+        return self._base_queryset
+
+    def _public_pages(self):
         searching = self.searches_with_backend()
         try:
             if searching:
@@ -255,10 +276,12 @@ class PublicPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
             raise BadRequestError(str(error)) from error
 
     def get_queryset(self):
-        queryset = self._direct_queryset()
-        if queryset is None:
-            queryset = super().get_queryset()
-        return with_api_relations(queryset.select_related("locale"))
+        if "_queryset" not in self.__dict__:
+            queryset = self._direct_queryset()
+            if queryset is None:
+                queryset = super().get_queryset()
+            self._queryset = with_api_relations(queryset.select_related("locale"))
+        return self._queryset
 
     def get_object(self):
         # DRF's lookup in the filtered queryset, then the page as its own type with
