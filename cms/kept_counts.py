@@ -52,10 +52,13 @@ def kept_ids(name, queryset, keys):
 
 class KeptListing:
     """A listing for Django's Paginator: counted and sliced from its kept ids; a slice is
-    read with `queryset`'s own filters, loads and prefetches, by key."""
+    read by key from `rows` (default: `queryset`), whose filters, loads and prefetches it
+    keeps: `rows` may leave out the filters that chose the listing's members (a join the
+    database would read every member through), not the ones that decide what may be shown.
+    """
 
-    def __init__(self, name, queryset, keys):
-        self.queryset = queryset
+    def __init__(self, name, queryset, keys, rows=None):
+        self.queryset = queryset if rows is None else rows
         self.ids = kept_ids(name, queryset, keys)
 
     def count(self):

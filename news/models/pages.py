@@ -74,11 +74,13 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
 
     With `listing` (a name for the listing, e.g. "listing:section:7"), the listing's
     article ids, in order, are kept between requests (``listed``): its count is their
-    number and any page of it reads its dozen articles by key, where counting and skipping
-    to a deep page would read every article before it each time.
+    number and any page of it reads its dozen articles by key (from the visible articles,
+    without the listing's own filter, which would lead the database to read every member
+    of a tag first), where counting and skipping to a deep page would read every article
+    before it each time.
     """
     if listing is not None:
-        queryset = listed(listing, queryset)
+        queryset = listed(listing, queryset, rows=ArticlePage.objects.for_listing())
     paginator = Paginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
@@ -88,14 +90,14 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
         return paginator.page(paginator.num_pages)
 
 
-def listed(listing, queryset):
+def listed(listing, queryset, rows=None):
     """`queryset` as a sequence a paginator can slice, from its ids kept until any article
     is published, unpublished, moved, deleted or saved live (the ``articles`` key: an
     article that loses a tag or an author leaves a listing its publication does not name;
-    ``cms.kept_counts``)."""
+    ``cms.kept_counts``); a slice is loaded from `rows` (default: `queryset`)."""
     from cms.kept_counts import KeptListing
 
-    return KeptListing(listing, queryset, ("articles",))
+    return KeptListing(listing, queryset, ("articles",), rows=rows)
 
 
 def _is_future(moment):
