@@ -10,11 +10,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from cms.headless.preview import HeadlessPreviewMixin
-from cms.page_cache.recording import note_change_at
+from cms.page_cache.recording import note_change_at, record
 from cms.public_address import PublicAddressPageMixin
-from cms.visibility import visible
-from news.models import ArticlePage, NewsIndexPage
-from news.models.pages import attach_sections, section_under
+from cms.visibility import is_visible
+from news.models import ArticlePage
+from news.models.pages import attach_sections, kept_sections, section_under
 
 LATEST_COUNT = 8
 # The first of the latest stories stand beside the lead; the rest are "Most recent".
@@ -82,17 +82,40 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
         return newest[0] if newest else None
 
     def front_page(self):
-        """Lead story, latest articles and a block per section, in a fixed number of queries."""
-        articles = self.front_page_articles()
-        newest = list(articles[: LATEST_COUNT + 1])
-        lead = self.choose_lead(articles, newest)
+        """Lead story, latest articles and a block per section, in a fixed number of queries.
+
+        Which articles it shows (ids) is kept between requests until any article is
+        published, unpublished, moved or deleted (``cms.kept_counts.kept_ids``), and
+        the sections come from the kept sections: then one query loads them all.
+        """
+        from cms.kept_counts import kept_ids
+        from cms.shared_lookups import SECTIONS_KEY
+
+        sections = self._sections()
+        newest_ids = kept_ids(
+            f"home:{self.pk}:newest",
+            lambda: self.front_page_articles()[: LATEST_COUNT + 1],
+            ("articles", SECTIONS_KEY),
+        )
+        per_section_ids = kept_ids(
+            f"home:{self.pk}:per-section",
+            lambda: self._newest_per_section(self.front_page_articles(), sections),
+            ("articles", SECTIONS_KEY),
+        )
+        loaded = {
+            article.pk: article
+            for article in self.front_page_articles().filter(pk__in={*newest_ids, *per_section_ids})
+        }
+        newest = [loaded[pk] for pk in newest_ids if pk in loaded]
+        lead = self.choose_lead(self.front_page_articles(), newest)
         latest = [a for a in newest if lead is None or a.pk != lead.pk][:LATEST_COUNT]
         breaking = self.breaking_news(newest)
 
-        sections = list(visible(NewsIndexPage.objects.child_of(self)).order_by("path"))
         by_section = {section.path: [] for section in sections}
-        for article in self._newest_per_section(articles, sections):
-            by_section.setdefault(article.path[: -Page.steplen], []).append(article)
+        for pk in per_section_ids:
+            if pk in loaded:
+                article = loaded[pk]
+                by_section.setdefault(article.path[: -Page.steplen], []).append(article)
         attach_sections(latest + ([lead] if lead else []))
         section_blocks = []
         for section in sections:
@@ -114,6 +137,19 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
             "recent": latest[SECONDARY_COUNT:],
             "sections": section_blocks,
         }
+
+    def _sections(self):
+        """The sections under this page readers may see now, in tree order, from the kept
+        sections (no query while none changed); the answer is filed under them all."""
+        from cms.shared_lookups import SECTIONS_KEY
+
+        sections = [
+            section
+            for path, section in sorted(kept_sections().items())
+            if path[: -Page.steplen] == self.path and is_visible(section)
+        ]
+        record(None, SECTIONS_KEY, *(f"page:{section.pk}" for section in sections))
+        return sections
 
     def breaking_news(self, newest=None):
         """The newest articles flagged as breaking news and published within the window.
@@ -155,7 +191,7 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
         with the archive (ranking every article with a window function did).
         """
         if not sections:
-            return []
+            return articles.none()
         newest = Q()
         for section in sections:
             ids = (

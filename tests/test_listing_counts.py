@@ -131,3 +131,46 @@ def test_an_article_dated_later_joins_the_listing_when_its_time_comes(client, th
     assert "Tomorrow's tide" not in titles_on(client, section.url)
     with time_machine.travel(later + timedelta(minutes=1)):
         assert titles_on(client, section.url)[0] == "Tomorrow's tide"
+
+
+def test_a_front_page_of_kept_cards_loads_no_author_or_rendition(client, settings):
+    from tests.factories import make_image
+
+    settings.BYLINE_PAGE_CACHE = False
+    section = make_section("Quays")
+    author = make_author("Rhea Pilot")
+    for n in range(6):
+        make_article(section, title=f"Quay notice {n}", authors=[author], lead_image=make_image())
+    first = client.get("/").content
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get("/").content
+    assert again == first
+    sql = "\n".join(query["sql"] for query in kept.captured_queries)
+    # The cards were kept: their authors and renditions were never needed.
+    assert '"authors_author"' not in sql and '"news_newsrendition"' not in sql
+    assert "Rhea Pilot" in again.decode()
+
+
+def test_the_front_page_follows_articles_and_sections_at_once(client):
+    def front():
+        page = BeautifulSoup(client.get("/").content, "html.parser")
+        cards = [a.get_text(strip=True) for a in page.select("article.card .card__title a")]
+        blocks = [b.select_one("h2").get_text(strip=True) for b in page.select(".front-section")]
+        return cards, blocks
+
+    quays, docks = make_section("Quays"), make_section("Docks")
+    make_article(quays, title="Quay notice")
+    make_article(docks, title="Dock notice")
+    cards, blocks = front()
+    assert {"Quay notice", "Dock notice"} <= set(cards) and blocks == ["Quays", "Docks"]
+    later = timezone.now() + timedelta(minutes=3)
+    make_article(quays, title="Tide notice", publication_date=later)
+    assert "Tide notice" not in front()[0]
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert "Tide notice" in front()[0]
+    docks.unpublish()
+    assert front()[1] == ["Quays"]
+    docks.save_revision().publish()
+    assert front()[1] == ["Quays", "Docks"]
+    make_article(quays, title="Ferry notice")
+    assert "Ferry notice" in front()[0]

@@ -210,6 +210,18 @@ def _author_slugs(article):
 _prefixes = {}
 
 
+class Key(str):
+    """A surrogate key given as is, where the object it names was not loaded (its id is
+    known): ``Key.of(Author, 3)`` is ``author:3``."""
+
+    @classmethod
+    def of(cls, model, pk):
+        prefix = _prefixes.get(model)
+        if prefix is None:
+            prefix = _prefixes[model] = _prefix_for(model)
+        return cls(f"{prefix}:{pk}") if prefix and ":" not in prefix else None
+
+
 def object_key(instance):
     """The surrogate key of a loaded model instance, or None for what no answer shows."""
     cls = type(instance)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
@@ -24,6 +24,7 @@ from wagtail.search import index
 from cms.api.fields import ModelAPIFields
 from cms.headless.preview import HeadlessPreviewMixin
 from cms.kept_fragments import keep
+from cms.page_cache.keys import Key
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import is_snippet_visible, visible
 
@@ -50,19 +51,67 @@ class ArticleQuerySet(PageQuerySet):
         return visible(self)
 
     def for_listing(self):
-        """Visible articles with everything a listing card shows, in a fixed number of queries."""
-        return (
+        """Visible articles, newest first, with their lead images and bylines (ids only).
+
+        What a card shows besides (the authors, the lead images' renditions) is loaded
+        when the first card that is not kept renders, for every article the query returned
+        at once (``ArticlePage.load_card_parts``): a fixed number of queries, and none
+        while every card is kept (``components/article_card.html``).
+        """
+        queryset = (
             self.visible()
             .select_related("lead_image")
             .prefetch_related(
-                Prefetch("lead_image__renditions", queryset=responsive_renditions()),
-                Prefetch(
-                    "article_authors",
-                    queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
-                ),
+                Prefetch("article_authors", queryset=ArticleAuthor.objects.order_by("sort_order"))
             )
             .order_by("-publication_date", "-pk")
         )
+        queryset._listed_together = True
+        return queryset
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._listed_together = getattr(self, "_listed_together", False)
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if getattr(self, "_listed_together", False):
+            together = ListedTogether(self._result_cache)
+            for article in together.articles:
+                article.__dict__["_listed_together"] = together
+
+
+class ListedTogether:
+    """The articles one listing query returned: what their cards show besides their own
+    rows is loaded for all of them at once, the first time one of them needs it."""
+
+    def __init__(self, articles):
+        self.articles = [article for article in articles if isinstance(article, ArticlePage)]
+        self.authors_loaded = False
+        self.renditions_loaded = False
+
+    def load_authors(self):
+        if not self.authors_loaded:
+            self.authors_loaded = True
+            bylines = [
+                byline
+                for article in self.articles
+                for byline in article._prefetched_objects_cache.get("article_authors", ())
+            ]
+            prefetch_related_objects(bylines, "author")
+
+    def load_renditions(self):
+        if not self.renditions_loaded:
+            self.renditions_loaded = True
+            images = [
+                article.lead_image
+                for article in self.articles
+                if "lead_image" in article._state.fields_cache and article.lead_image is not None
+            ]
+            prefetch_related_objects(
+                images, Prefetch("renditions", queryset=responsive_renditions())
+            )
 
 
 class ArticlePageManager(PageManager.from_queryset(ArticleQuerySet)):
@@ -118,7 +167,7 @@ def attach_sections(articles):
     return articles
 
 
-def _kept_sections():
+def kept_sections():
     """{tree path: section} of every section (NewsIndexPage, any state), kept in
     ``cms.shared_lookups`` until one is saved, published, moved or deleted."""
     from cms.page_cache import recording
@@ -148,14 +197,14 @@ def _noted(section):
 
 def section_at(path):
     """The section (NewsIndexPage, any state) whose tree path is `path`, or None."""
-    return _noted(_kept_sections().get(path))
+    return _noted(kept_sections().get(path))
 
 
 def section_under(parent, slug):
     """The section `slug` among `parent`'s children (any state), or None: routing's
     lookup, with no query while the sections are kept."""
     found = None
-    for path, section in _kept_sections().items():
+    for path, section in kept_sections().items():
         if section.slug == slug and path[: -Page.steplen] == parent.path:
             found = section
             break
@@ -471,6 +520,9 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         """Authors in byline order, with portraits and their renditions loaded."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("article_authors")
         if prefetched is not None:
+            together = self.__dict__.get("_listed_together")
+            if together is not None:
+                together.load_authors()
             return [byline.author for byline in prefetched if is_snippet_visible(byline.author)]
         return self._visible_authors(renditions=True)
 
@@ -568,11 +620,19 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
 
     @property
     def card_shows(self):
-        """The objects a card shows that a listing loaded before it renders (its lead image,
-        section and authors): a kept card is filed under them."""
-        shown = [self.section, *self.authors]
+        """What a card shows that a listing loaded before it renders (its lead image and
+        section, its authors' keys): a kept card is filed under them. A listing's bylines
+        name their authors by id, so a kept card costs no author query."""
+        shown = [self.section]
         if "lead_image" in self._state.fields_cache:
             shown.append(self.lead_image)
+        bylines = getattr(self, "_prefetched_objects_cache", {}).get("article_authors")
+        if bylines is not None:
+            from authors.models import Author
+
+            shown += [Key.of(Author, byline.author_id) for byline in bylines]
+        else:
+            shown += self.authors
         return [item for item in shown if item is not None]
 
     @cached_property
@@ -580,7 +640,11 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         if not self.lead_image_id:
             return None
         if "lead_image" in self._state.fields_cache:
-            # Listings select the image and prefetch its renditions already.
+            # Listings select the image, and load the renditions of all their images
+            # at once when the first is needed (ListedTogether).
+            together = self.__dict__.get("_listed_together")
+            if together is not None:
+                together.load_renditions()
             return self.lead_image
         return NewsImage.objects.prefetch_renditions().filter(pk=self.lead_image_id).first()
 

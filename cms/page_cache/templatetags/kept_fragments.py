@@ -7,7 +7,8 @@ The first argument names the fragment; the others are what its output depends on
 besides what it loads while it renders (``cms.kept_fragments``). A model instance among
 them (or in a list among them) also files the fragment under that object's surrogate
 key (``page:<id>``, ``author:<id>``), so publishing the page or saving the author makes
-it stale: pass the objects the fragment shows that were loaded before it renders. Like
+it stale: pass the objects the fragment shows that were loaded before it renders (or
+their keys, ``cms.page_cache.keys.Key``, when only their ids were). Like
 Django's ``{% cache %}``, but purged exactly when something it shows changes, and never
 kept for signed-in editors or previews.
 """
@@ -52,6 +53,8 @@ class KeepNode(template.Node):
 
 
 def _object_key(value):
+    if isinstance(value, keys.Key):
+        return str(value)
     return keys.object_key(value) if hasattr(value, "_meta") else None
 
 
