@@ -5,6 +5,8 @@ The same 20 articles are measured twice: with one author, tag and image block
 each, then with three of each plus links to other articles in their text.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -138,3 +140,29 @@ def test_image_listings_cost_a_fixed_number_of_queries(client):
         few, _ = count_queries(client, url + "?limit=1")
         many, _ = count_queries(client, url + "?limit=6")
         assert few == many <= 10, (url, few, many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v2/pages/?type=news.ArticlePage&limit=2",
+        "/api/v3/pages/?type=news.ArticlePage&limit=2",
+        "/api/v3/articles/?limit=2",
+    ],
+)
+def test_page_listings_filter_the_public_pages_in_place(client, url):
+    """Not ``id IN (SELECT id FROM every public page)``, which SQLite answers by reading
+    every public page before the first of a page of results (24 ms at 10,000 articles)."""
+    section = make_section("World")
+    for n in range(3):
+        make_article(section, title=f"Story {n}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    data = response.json()
+    assert [item["title"] for item in data["items"]] in (
+        ["Story 0", "Story 1"],
+        ["Story 2", "Story 1"],
+    )
+    listing = [q["sql"] for q in queries.captured_queries if "LIMIT 2" in q["sql"]]
+    every_public_page = re.compile(r'IN \(SELECT \w+\."id" AS "pk" FROM "wagtailcore_page"')
+    assert listing and not any(every_public_page.search(sql) for sql in listing)

@@ -100,3 +100,24 @@ def test_measuring_only_the_floor_reports_no_goals_instead_of_failing():
         "a worker's first response under 1000 ms after start",
         "worker memory under 150 MB after the benchmark",
     ]
+
+
+def test_bakerydemo_is_compared_in_milliseconds_and_in_multiples_of_each_runs_floor():
+    from cms.bench.report import goals
+
+    def row(target, label, cpu):
+        return {"target": target, "label": label, "cpu_ms_per_request": cpu, "config": "uncached"}
+
+    document = {
+        "configs": [{"key": "uncached"}],
+        # A machine twice as slow as the one bakerydemo's figures come from (0.56 ms floor).
+        "rows": [row("floor", "trivial view (floor)", 1.12), row("article", "article", 20.0)],
+        "servers": {},
+        "settings": {"articles": 10},
+    }
+    found = {goal["goal"]: goal for goal in goals(document)}
+    in_ms = found["article, cache off: ≤ 1/3 of bakerydemo's 33 ms CPU"]
+    in_floors = found["article, cache off, in floors: ≤ 1/3 of bakerydemo's 59x its floor"]
+    assert not in_ms["met"] and in_ms["figure"] == "20.0 ms (limit 11.0)"
+    # 20 ms is 17.9 floors here; bakerydemo's 33 ms was 58.9 floors there: a third is 19.6.
+    assert in_floors["met"] and in_floors["figure"] == "17.9x the floor (limit 19.6x)"

@@ -34,10 +34,11 @@ from cms.api.fields import prefetch_api_fields
 from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.problems import Problem
 from cms.api.specific import specific_for_api, with_api_relations
-from cms.api.visibility import searchable_public_pages
+from cms.api.visibility import public_pages, searchable_public_pages
 from cms.kept_counts import KeptCountPagination
 from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
+from news.search import searches_in_sql
 
 from .schemas import json_response
 
@@ -50,12 +51,19 @@ VERSION = (
 )
 
 
-def readable_pages(request, model=Page):
-    """Public pages for anonymous requests; a token holder's pages (Wagtail's rule) otherwise."""
+def readable_pages(request, model=Page, *, searchable=False):
+    """Public pages for anonymous requests; a token holder's pages (Wagtail's rule) otherwise.
+
+    `searchable`: filtered by id, as Wagtail's search backend needs (it filters on indexed
+    fields only); otherwise in place, which the database answers without listing every
+    public page first (a listing of 20 read all 10,000 articles on SQLite)."""
     if request.user.is_authenticated:
         return get_pages_queryset(request, model)
     try:
-        queryset = searchable_public_pages(request, model)
+        if searchable:
+            queryset = searchable_public_pages(request, model)
+        else:
+            queryset = public_pages(request, model)
     except ValueError as error:  # an ambiguous ?site=
         raise InvalidParameter("site", str(error)) from error
     return with_api_relations(queryset.select_related("content_type", "locale")).order_by("pk")
@@ -107,7 +115,10 @@ def list_pages(
     ):
         # Wagtail reads the root from the host's Site and failed (a 500) with none.
         raise Http404("No site serves this host, so it has no root page.")
-    queryset = readable_pages(request, model)
+    backend_search = search.search is not None and (
+        request.user.is_authenticated or search.search_operator == "or" or not searches_in_sql()
+    )
+    queryset = readable_pages(request, model, searchable=backend_search)
     queryset = filters.filter(queryset, request)
     queryset = field_filter.filter_queryset(queryset)
     queryset = ordering.order_queryset(queryset, pagination_info, base_fields=BASE_PAGE_READ_FIELDS)
