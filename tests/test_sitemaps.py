@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
@@ -325,3 +326,29 @@ def test_an_article_going_live_on_its_own_schedule_shows_when_its_time_comes(cli
     assert "http://testserver/tags/tides/" not in locations("/sitemap-tags.xml", client)
     with time_machine.travel(later + timedelta(minutes=1)):
         assert "http://testserver/tags/tides/" in locations("/sitemap-tags.xml", client)
+
+
+def test_the_kept_index_follows_new_pages_authors_and_tags_at_once(client, newsroom, monkeypatch):
+    from news.sitemaps import PagesSitemap
+
+    def index():
+        root = xml(client.get("/sitemap.xml"))
+        return {
+            entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS)
+            for entry in root.findall("sm:sitemap", NS)
+        }
+
+    monkeypatch.setattr(PagesSitemap, "limit", 3)
+    before = index()
+    pages = len([loc for loc in before if "sitemap-pages" in loc])
+    author = make_author("Ines Quay")
+    with time_machine.travel(NOW + timedelta(minutes=2)):
+        make_article(newsroom["world"], title="Ferry back", authors=[author], tags=["ferries"])
+        make_article(newsroom["world"], title="Ferry late")
+        make_article(newsroom["world"], title="Ferry gone")
+        after = index()
+    # Three more pages: a new page of the pages sitemap, and newer dates.
+    assert len([loc for loc in after if "sitemap-pages" in loc]) == pages + 1
+    for name in ("pages", "authors", "tags"):
+        location = f"http://testserver/sitemap-{name}.xml"
+        assert after[location] > before[location], name
