@@ -19,7 +19,6 @@ previews, form posts, ``cms.page_cache.middleware.bypasses``) always renders afr
 (the content it renders, e.g. the stored body, and how it is shown).
 """
 
-import functools
 import hashlib
 
 from django.utils import translation
@@ -46,24 +45,10 @@ def keep(request, name, render, keys=(), depends_on=(), until=None):
             value = render()
         finally:
             record = recording.stop(token)
-        # Site settings and the Sites may have been read before, outside the record.
         soonest = min((at for at in (record.soonest, until) if at), default=None)
-        return value, record.names | set(keys) | _site_keys(), soonest
+        return value, record.names | set(keys), soonest
 
     return remember(PREFIX + name, build, request)
-
-
-@functools.cache
-def _site_keys():
-    """The keys of every site and generic setting and of the Sites."""
-    from django.apps import apps
-    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-
-    from cms.shared_lookups import SITES_KEY
-
-    settings = (BaseSiteSetting, BaseGenericSetting)
-    models = [model for model in apps.get_models() if issubclass(model, settings)]
-    return frozenset({SITES_KEY, *(f"setting:{model._meta.label_lower}" for model in models)})
 
 
 def _fingerprint(*parts):
