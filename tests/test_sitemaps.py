@@ -342,7 +342,8 @@ def test_the_kept_index_follows_new_pages_authors_and_tags_at_once(client, newsr
     before = index()
     pages = len([loc for loc in before if "sitemap-pages" in loc])
     author = make_author("Ines Quay")
-    with time_machine.travel(NOW + timedelta(minutes=2)):
+    # Later than now (NOW is when the module was imported, perhaps minutes ago).
+    with time_machine.travel(datetime.now(tz=UTC) + timedelta(minutes=2)):
         make_article(newsroom["world"], title="Ferry back", authors=[author], tags=["ferries"])
         make_article(newsroom["world"], title="Ferry late")
         make_article(newsroom["world"], title="Ferry gone")
