@@ -10,8 +10,9 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
-from news.models import ArticlePage
+from news.models import ArticleAuthor, ArticlePage, ArticlePageTag
 from news.models.pages import ARTICLES_PER_PAGE
 from tests.factories import make_article, make_author, make_section
 
@@ -174,3 +175,25 @@ def test_the_front_page_follows_articles_and_sections_at_once(client):
     assert front()[1] == ["Quays", "Docks"]
     make_article(quays, title="Ferry notice")
     assert "Ferry notice" in front()[0]
+
+
+def test_articles_inserted_in_bulk_join_the_listings_they_were_seen_without(client):
+    """Seeding inserts articles without publication signals (news/demo/bulk.py): it purges
+    the listings they join, with their kept ids and counts, once per batch."""
+    from news.demo.bulk import insert_live_articles
+
+    section = make_section("Quays")
+    author = make_author("Rhea Pilot")
+    make_article(section, title="Quay notice", authors=[author], tags=["tides"])
+    urls = [section.url, "/tags/tides/", f"/authors/{author.slug}/", "/"]
+    assert all("Bulk notice" not in titles_on(client, url) for url in urls)
+    draft = ArticlePage(
+        title="Bulk notice",
+        slug="bulk-notice",
+        standfirst="Inserted in bulk.",
+        publication_date=timezone.now(),
+        article_authors=[ArticleAuthor(author=author, sort_order=0)],
+        tagged_items=[ArticlePageTag(tag=Tag.objects.get(slug="tides"))],
+    )
+    insert_live_articles(section, [draft])
+    assert all("Bulk notice" in titles_on(client, url) for url in urls)
