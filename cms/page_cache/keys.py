@@ -168,18 +168,28 @@ def page_keys(page):
 
 def article_listing_keys(article, parent=None):
     """Every listing a published article belongs to (what its arrival changes)."""
-    keys = {"home", "feeds", "sitemaps", "search", "api-listing", "listing:authors", "articles"}
     parent_id = parent.pk if parent is not None else _parent_id(article)
+    date = getattr(article, "publication_date", None) or article.first_published_at
+    return listing_keys(
+        parent_id,
+        years=[date.year] if date is not None else [],
+        tag_slugs=[tag.slug for tag in _tags(article)],
+        author_slugs=_author_slugs(article),
+    )
+
+
+def listing_keys(parent_id, *, years=(), tag_slugs=(), author_slugs=()):
+    """The listings articles of section `parent_id` with those publication years, tags and
+    authors belong to (one article's, or a batch's inserted together)."""
+    keys = {"home", "feeds", "sitemaps", "search", "api-listing", "listing:authors", "articles"}
     if parent_id:
         keys.update({f"listing:section:{parent_id}", f"related:section:{parent_id}"})
-    date = getattr(article, "publication_date", None) or article.first_published_at
-    if date is not None:
-        keys.add(f"listing:archive:{date.year}")
-    for tag in _tags(article):
+    keys.update(f"listing:archive:{year}" for year in years)
+    for slug in tag_slugs:
         # "related:": the article pages whose related articles it may join. Not listings:
         # their lifetime is not cut at every article's scheduled change (max-age bounds it).
-        keys.update({f"listing:tag:{tag.slug}", f"related:tag:{tag.slug}"})
-    keys.update(f"listing:author:{slug}" for slug in _author_slugs(article))
+        keys.update({f"listing:tag:{slug}", f"related:tag:{slug}"})
+    keys.update(f"listing:author:{slug}" for slug in author_slugs)
     return keys
 
 

@@ -161,16 +161,18 @@ def insert_live_articles(section, drafts):
 
 def _purge_listings(section, drafts, bylines, tagged):
     """What publishing each page would have purged, once for the batch: the listings the
-    articles join (cms.page_cache.keys.article_listing_keys), their kept ids and counts."""
+    articles join (cms.page_cache.keys.listing_keys), their kept ids and counts."""
     from cms.page_cache.invalidation import purge
-    from cms.page_cache.keys import article_listing_keys
+    from cms.page_cache.keys import listing_keys
 
-    names = article_listing_keys(drafts[0], parent=section)
-    names |= {f"listing:archive:{draft.publication_date.year}" for draft in drafts}
-    names |= {f"listing:tag:{item.tag.slug}" for item in tagged}
-    names |= {f"related:tag:{item.tag.slug}" for item in tagged}
-    names |= {f"listing:author:{byline.author.slug}" for byline in bylines}
-    purge(names)
+    purge(
+        listing_keys(
+            section.pk,
+            years={draft.publication_date.year for draft in drafts},
+            tag_slugs={item.tag.slug for item in tagged},
+            author_slugs={byline.author.slug for byline in bylines},
+        )
+    )
 
 
 def _index_for_search(pages):

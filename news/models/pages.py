@@ -55,7 +55,7 @@ class ArticleQuerySet(PageQuerySet):
 
         What a card shows besides (the authors, the lead images' renditions) is loaded
         when the first card that is not kept renders, for every article the query returned
-        at once (``ArticlePage.load_card_parts``): a fixed number of queries, and none
+        at once (``ListedTogether``): a fixed number of queries, and none
         while every card is kept (``components/article_card.html``).
         """
         queryset = (

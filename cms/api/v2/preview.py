@@ -27,7 +27,6 @@ class PagePreviewAPIViewSet(ArticlePagesAPIViewSet):
     """The page detail of ``/api/v2/pages/<id>/``, serialised from the token's revision."""
 
     name = "preview"
-    keeps_representations = False  # a draft, never shared
     known_query_parameters = frozenset({*PREVIEW_PARAMETERS, "fields", "rich_text_format"})
 
     @classmethod
