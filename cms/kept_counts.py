@@ -40,14 +40,16 @@ def kept_count(name, queryset, keys):
 
 def kept_ids(name, queryset, keys):
     """The primary keys of `queryset`, in its order, kept like ``kept_count``. `queryset`
-    may be a function that makes it, called only when the ids are not kept."""
+    may be a function that makes it (or the list of its ids), called only when the ids are
+    not kept."""
     from cms.http_cache import next_visibility_change
     from cms.shared_lookups import remember
 
     def build():
         made = queryset() if callable(queryset) else queryset
-        ids = made.prefetch_related(None).values_list("pk", flat=True)
-        return list(ids), {*keys, "restrictions"}, next_visibility_change()
+        if not isinstance(made, list):
+            made = list(made.prefetch_related(None).values_list("pk", flat=True))
+        return made, {*keys, "restrictions"}, next_visibility_change()
 
     return remember(f"ids:{name}", build, note=False)
 

@@ -10,11 +10,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from cms.headless.preview import HeadlessPreviewMixin
-from cms.page_cache.recording import note_change_at, record
+from cms.page_cache.recording import note_change_at
 from cms.public_address import PublicAddressPageMixin
-from cms.visibility import is_visible
 from news.models import ArticlePage
-from news.models.pages import attach_sections, kept_sections, section_under
+from news.models.pages import attach_sections, section_under, visible_sections
 
 LATEST_COUNT = 8
 # The first of the latest stories stand beside the lead; the rest are "Most recent".
@@ -139,17 +138,9 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
         }
 
     def _sections(self):
-        """The sections under this page readers may see now, in tree order, from the kept
-        sections (no query while none changed); the answer is filed under them all."""
-        from cms.shared_lookups import SECTIONS_KEY
-
-        sections = [
-            section
-            for path, section in sorted(kept_sections().items())
-            if path[: -Page.steplen] == self.path and is_visible(section)
-        ]
-        record(None, SECTIONS_KEY, *(f"page:{section.pk}" for section in sections))
-        return sections
+        """The sections under this page readers may see now, in tree order (no query while
+        none changed); the answer is filed under them all."""
+        return visible_sections(self)
 
     def breaking_news(self, newest=None):
         """The newest articles flagged as breaking news and published within the window.

@@ -30,6 +30,7 @@ cut to words and "quoted phrases" first, so quotes, brackets, `*`, `NEAR`,
 `OR` or `-` can neither break a search nor change its meaning.
 """
 
+import hashlib
 import json
 import re
 import time
@@ -185,6 +186,36 @@ def search_articles(
     if order == ORDER_DATE:
         articles = articles.order_by("-publication_date", "-id")
     return articles.search(build_search_query(terms), order_by_relevance=order == ORDER_RELEVANCE)
+
+
+def kept_search(query, *, section=None, author=None, tag=None, order=ORDER_RELEVANCE):
+    """``search_articles`` for the search page, from ids kept between requests: the
+    matches of the reader's terms and filters (a NewsIndexPage, an Author, a Tag: objects,
+    not slugs), in order (ranked all at once, at most `max_results()`), kept
+    (``cms.kept_counts.KeptListing``) until any article is published, unpublished,
+    moved, deleted or saved live (``articles``), the search answers are purged
+    (``search``), a filter's section, author or tag changes, a view restriction changes
+    or the next scheduled change comes; a page of them is then read by key, as a
+    section's is. Backends searched outside the database (Elasticsearch) search each time.
+    """
+    from cms.kept_counts import KeptListing
+    from cms.page_cache.keys import object_key
+
+    terms = search_terms(query)
+    if not terms or not searches_in_sql():
+        return search_articles(query, section=section, author=author, tag=tag, order=order)
+    filters = [value for value in (section, author, tag) if value is not None]
+    described = [repr(terms), order, *(f"{v._meta.label}:{v.pk}" for v in filters)]
+    name = "search:" + hashlib.sha256("\0".join(described).encode()).hexdigest()[:32]
+
+    def ids():
+        found = search_articles(query, section=section, author=author, tag=tag, order=order)
+        if isinstance(found, _RankedResults):
+            return found.ranked_ids()
+        return list(found.values_list("pk", flat=True))
+
+    keys = {"articles", "search", *filter(None, map(object_key, filters))}
+    return KeptListing(name, ids, keys, rows=ArticlePage.objects.for_listing())
 
 
 # PostgreSQL full-text search ------------------------------------------------------
@@ -385,6 +416,16 @@ class _RankedResults(LazyResults):
     def count(self):
         return len(self._ids)
 
+    def _slice(self, start, stop):
+        return self._in_rank_order(self._ranked_ids(start, None if stop is None else stop - start))
+
+    def ranked_ids(self):
+        """Every id found, best match first."""
+        return self._ranked_ids(0, None)
+
+    def _ranked_ids(self, offset, limit):
+        raise NotImplementedError
+
     def _in_rank_order(self, ids):
         by_id = self._articles.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
@@ -402,9 +443,6 @@ class RankedArticles(_RankedResults):
         self._articles = articles
         self._match = match
         self._content_type = content_type
-
-    def _slice(self, start, stop):
-        return self._in_rank_order(self._ranked_ids(start, None if stop is None else stop - start))
 
     def _ranked_ids(self, offset, limit):
         if not self._ids:
@@ -447,7 +485,7 @@ class PostgresRankedArticles(_RankedResults):
         self._entries = entries
         self._query = query
 
-    def _slice(self, start, stop):
+    def _ranked_ids(self, offset, limit):
         from django.contrib.postgres.search import SearchRank
 
         rank = SearchRank(
@@ -462,4 +500,4 @@ class PostgresRankedArticles(_RankedResults):
             .order_by("-search_rank", "-article_id")
             .values_list("article_id", flat=True)
         )
-        return self._in_rank_order(list(ranked[start:stop]))
+        return list(ranked[offset : None if limit is None else offset + limit])

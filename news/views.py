@@ -5,13 +5,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from taggit.models import Tag
 
-from cms.visibility import visible, visible_snippets
+from cms.visibility import visible_snippets
 
 from . import seo
 from .forms import SearchForm
-from .models import ArticlePage, NewsIndexPage
-from .models.pages import attach_sections, paginate
-from .search import max_results, search_articles, search_terms
+from .models import ArticlePage
+from .models.pages import attach_sections, paginate, visible_sections
+from .search import kept_search, max_results, search_terms
 
 
 def tag_detail(request, slug):
@@ -71,7 +71,7 @@ SEARCH_RESULTS_PER_PAGE = 20
 
 def search(request):
     """The search page: /search/?q=words&section=slug&author=slug&tag=slug&order=date."""
-    sections = list(visible(NewsIndexPage.objects.all()).order_by("path"))
+    sections = visible_sections()
     form = SearchForm(request.GET or None, sections=sections)
     results = None
     many_results = False
@@ -81,7 +81,7 @@ def search(request):
         data = form.cleaned_data
         query = data["q"]
         if search_terms(query):
-            matches = search_articles(
+            matches = kept_search(
                 query,
                 section=data["section"],
                 author=data["author"],

@@ -326,9 +326,11 @@ def test_search_page_query_count_does_not_grow_with_results(client, newsroom):
     author = make_author("Cy Column")
     for n in range(3):
         make_article(section, title=f"Midnight bulletin {n}", authors=[author], tags=["night"])
-    # The new results' cards are made once: their authors and renditions are loaded for
-    # all of them at once (one query each), then the cards are kept.
-    assert queries("midnight") <= one + 2
+    # The new articles purge the kept matches (news.search.kept_search): they are found
+    # and ranked again once (two queries); the new results' cards are made once, their
+    # authors and renditions loaded for all of them at once (one query each). Then both
+    # are kept again.
+    assert queries("midnight") <= one + 4
     assert queries("midnight") == one
 
 
@@ -403,3 +405,41 @@ def test_postgres_finds_the_same_articles_either_way(newsroom, settings, monkeyp
     settings.BYLINE_SEARCH_MAX_RESULTS = 1
     newest = titles(search_articles("harbour", order="date"))
     assert len(newest) == 1 and titles(search_articles("harbour")) == newest
+
+
+def test_the_search_page_ranks_a_query_once_and_follows_articles_authors_and_restrictions(
+    client, newsroom
+):
+    """The page keeps its matches' ids in order (news.search.kept_search): asked again,
+    the index is not read; an article published, unpublished or made private, and an
+    author withdrawn, show at once."""
+    import re
+
+    def found(params):
+        html = client.get("/search/", params).content.decode()
+        return re.findall(r'class="p-name u-url" href="[^"]*">([^<]*)<', html)
+
+    assert found({"q": "dredging"}) == titles(search_articles("dredging"))
+    with CaptureQueriesContext(connection) as queries:
+        assert len(found({"q": "dredging"})) == 3
+    assert not [q for q in queries if "wagtailsearch_indexentry" in q["sql"]]
+
+    fresh = make_article(newsroom["science"], title="Dredging halted by storm")
+    assert found({"q": "dredging"})[0] == "Dredging halted by storm"
+    fresh.unpublish()
+    assert "Dredging halted by storm" not in found({"q": "dredging"})
+
+    assert sorted(found({"q": "dredging", "author": newsroom["ben"].slug})) == [
+        "Council meeting runs late",
+        "Silt samples from the estuary",
+    ]
+    PageViewRestriction.objects.create(page=newsroom["science"], restriction_type="login")
+    assert sorted(found({"q": "dredging"})) == [
+        "Council meeting runs late",
+        "Harbour dredging plan approved",
+    ]
+    assert found({"q": "dredging", "author": newsroom["ben"].slug}) == ["Council meeting runs late"]
+    newsroom["ben"].unpublish()
+    assert (
+        client.get("/search/", {"q": "dredging", "author": newsroom["ben"].slug}).status_code == 400
+    )

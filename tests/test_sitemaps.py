@@ -353,3 +353,38 @@ def test_the_kept_index_follows_new_pages_authors_and_tags_at_once(client, newsr
     for name in ("pages", "authors", "tags"):
         location = f"http://testserver/sitemap-{name}.xml"
         assert after[location] > before[location], name
+
+
+def test_a_kept_sitemap_page_is_made_once_and_follows_slugs_restrictions_and_paging(
+    client, newsroom, monkeypatch
+):
+    """Each sitemap page's XML is kept (news.sitemaps.sitemap_section): asked again it
+    loads no page, and a slug changed, a page made private or an article pushed to the
+    next page shows at once on each page it touches."""
+    from news.sitemaps import PagesSitemap
+
+    monkeypatch.setattr(PagesSitemap, "limit", 4)
+    first = locations("/sitemap-pages.xml", client)
+    second = locations("/sitemap-pages.xml?p=2", client)
+    assert first and second and not first & second
+    assert locations("/sitemap-pages.xml?p=02", client) == second
+    with CaptureQueriesContext(connection) as queries:
+        assert locations("/sitemap-pages.xml", client) == first
+    assert not [q for q in queries if "wagtailcore_page" in q["sql"]]
+
+    fresh = newsroom["fresh"]
+    old_url = fresh.get_full_url()
+    assert old_url in first | second
+    fresh.slug = "fresh-and-renamed"
+    fresh.save_revision().publish()
+    listed = locations("/sitemap-pages.xml", client) | locations("/sitemap-pages.xml?p=2", client)
+    assert old_url not in listed
+    assert "http://testserver/world/fresh-and-renamed/" in listed
+
+    PageViewRestriction.objects.create(page=newsroom["world"], restriction_type="login")
+    listed = locations("/sitemap-pages.xml", client)
+    if client.get("/sitemap-pages.xml?p=2").status_code == 200:
+        listed |= locations("/sitemap-pages.xml?p=2", client)
+    assert listed and not [url for url in listed if "/world/" in url]
+    assert client.get("/sitemap-pages.xml?p=9").status_code == 404
+    assert client.get("/sitemap-pages.xml?p=two").status_code == 404

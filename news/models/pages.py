@@ -26,7 +26,7 @@ from cms.headless.preview import HeadlessPreviewMixin
 from cms.kept_fragments import keep
 from cms.page_cache.keys import Key
 from cms.public_address import PublicAddressPageMixin
-from cms.visibility import is_snippet_visible, visible
+from cms.visibility import is_snippet_visible, is_visible, visible
 
 from ..dates import format_publication_datetime, machine_datetime
 from ..fields import ArticleBodyField, HttpsURLField
@@ -162,8 +162,9 @@ def attach_sections(articles):
     """Set `section` on each article, from the shared sections lookup (no query while
     no section changed, else one for all of them)."""
     articles = list(articles)
+    sections = kept_sections()
     for article in articles:
-        article.__dict__["section"] = section_at(article.path[: -Page.steplen])
+        article.__dict__["section"] = _noted(sections.get(article.path[: -Page.steplen]))
     return articles
 
 
@@ -183,6 +184,22 @@ def kept_sections():
         return sections, {SECTIONS_KEY, *(f"page:{s.pk}" for s in sections.values())}, None
 
     return remember("sections-by-path", build, note=False)
+
+
+def visible_sections(parent=None):
+    """The sections readers may see now (all of them, or `parent`'s children), in tree
+    order, from the kept sections: no query while none changed. The answer being recorded
+    is filed under them all."""
+    from cms.page_cache import recording
+    from cms.shared_lookups import SECTIONS_KEY
+
+    sections = [
+        section
+        for path, section in sorted(kept_sections().items())
+        if (parent is None or path[: -Page.steplen] == parent.path) and is_visible(section)
+    ]
+    recording.record(None, SECTIONS_KEY, *(f"page:{section.pk}" for section in sections))
+    return sections
 
 
 def _noted(section):
