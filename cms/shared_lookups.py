@@ -21,7 +21,9 @@ first (they cache on the request), so no view, plugin or template has to know.
 """
 
 import contextlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.core.cache import caches
 from django.db import DatabaseError
@@ -58,7 +60,7 @@ def remember_many(names, build, request=None, *, note=True):
     started = time.time()
     # Scheduled changes are read on the clock visibility uses (cms.visibility).
     now = timezone.now().timestamp()
-    entries = cache.get_many([PREFIX + name for name in names])
+    entries = _read_entries(cache, [PREFIX + name for name in names], now)
     entries = {
         key: entry
         for key, entry in entries.items()
@@ -90,9 +92,59 @@ def remember_many(names, build, request=None, *, note=True):
         if until is not None:
             timeout = min(timeout, max(1, until - now))
         if timeout > 0:
-            entry = {"value": value, "versions": versions, "keys": keys, "until": until}
+            entry = {
+                "value": value,
+                "versions": versions,
+                "keys": keys,
+                "until": until,
+                "expires": now + timeout,
+            }
             cache.set(PREFIX + name, entry, timeout)
+            _hold(PREFIX + name, entry)
     return found
+
+
+# Entries whose value is text (a kept fragment's HTML, a sitemap's XML) are also held in
+# the process that read or made them, at most LOCAL_ENTRIES of them, so a listing's kept
+# cards cost no file read and no unpickling each: a held entry is checked like one read
+# from the store (its keys' versions, `until`) and dropped when the store's copy would
+# have expired. Text only: a model instance (a Site, the sections) is unpickled afresh
+# for each request, which may then change it.
+LOCAL_ENTRIES = 2000
+LOCAL_VALUE_CHARACTERS = 64 * 1024
+_held = OrderedDict()
+_held_lock = threading.Lock()
+
+
+def _read_entries(cache, keys, now):
+    entries = {}
+    with _held_lock:
+        for key in keys:
+            entry = _held.get(key)
+            if entry is not None and entry["expires"] > now:
+                _held.move_to_end(key)
+                entries[key] = entry
+    missing = [key for key in keys if key not in entries]
+    if missing:
+        found = cache.get_many(missing)
+        for key, entry in found.items():
+            _hold(key, entry)
+        entries.update(found)
+    return entries
+
+
+def _hold(key, entry):
+    value = entry["value"]
+    parts = value if isinstance(value, tuple) else (value,)
+    text = all(isinstance(part, str | bytes | float | int | None) for part in parts)
+    size = sum(len(part) for part in parts if isinstance(part, str | bytes))
+    if not text or size > LOCAL_VALUE_CHARACTERS or not entry.get("expires"):
+        return
+    with _held_lock:
+        _held[key] = entry
+        _held.move_to_end(key)
+        while len(_held) > LOCAL_ENTRIES:
+            _held.popitem(last=False)
 
 
 def _note(request, names, until):
@@ -209,8 +261,10 @@ class SharedLookupsMiddleware:
         if request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
             # The database down: views answer for themselves (/health/ says 503, the
             # page cache may still serve what it holds), as without this middleware.
-            with contextlib.suppress(DatabaseError):
-                self.prepare(request)
+            with store.one_generation_per_request():
+                with contextlib.suppress(DatabaseError):
+                    self.prepare(request)
+                return self.get_response(request)
         return self.get_response(request)
 
     @staticmethod

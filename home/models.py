@@ -101,9 +101,9 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
             lambda: self._newest_per_section(self.front_page_articles(), sections),
             ("articles", SECTIONS_KEY),
         )
+        shown = self.front_page_articles().defer_streamfields()  # a card shows no body
         loaded = {
-            article.pk: article
-            for article in self.front_page_articles().filter(pk__in={*newest_ids, *per_section_ids})
+            article.pk: article for article in shown.filter(pk__in={*newest_ids, *per_section_ids})
         }
         newest = [loaded[pk] for pk in newest_ids if pk in loaded]
         lead = self.choose_lead(self.front_page_articles(), newest)

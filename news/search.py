@@ -50,6 +50,7 @@ from authors.models import Author
 from cms.visibility import is_snippet_visible, visible
 
 from .models import ArticleAuthor, ArticlePage, ArticlePageTag, NewsIndexPage
+from .models.pages import listing_rows
 
 ORDER_RELEVANCE = "relevance"
 ORDER_DATE = "date"
@@ -215,7 +216,7 @@ def kept_search(query, *, section=None, author=None, tag=None, order=ORDER_RELEV
         return list(found.values_list("pk", flat=True))
 
     keys = {"articles", "search", *filter(None, map(object_key, filters))}
-    return KeptListing(name, ids, keys, rows=ArticlePage.objects.for_listing())
+    return KeptListing(name, ids, keys, rows=listing_rows())
 
 
 # PostgreSQL full-text search ------------------------------------------------------

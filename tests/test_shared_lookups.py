@@ -218,3 +218,81 @@ def test_routing_finds_sections_without_a_query_and_follows_their_changes(client
     world.unpublish()
     assert client.get("/globe/").status_code == 404
     assert client.get("/nowhere/").status_code == 404
+
+
+def test_text_is_held_in_the_process_and_still_checked_against_its_keys(monkeypatch):
+    """A kept fragment's text is held in this process (no store read on a hit), but its
+    keys' versions are checked as for one read from the store: a purge, here or in another
+    process sharing the store, makes it stale."""
+    from django.core.cache import caches
+
+    from cms.page_cache import store
+
+    made = []
+
+    def lookup(name="fragment:held-test"):
+        def build():
+            made.append(name)
+            return f"<p>{len(made)}</p>", {"page:424242"}, None
+
+        return shared_lookups.remember(name, build)
+
+    assert lookup() == "<p>1</p>"
+    reads = []
+    cache = caches[store.CACHE_ALIAS]
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, **kw: reads.append(list(keys)) or real_get_many(keys, **kw)
+    )
+    with store.one_generation_per_request():
+        assert lookup() == "<p>1</p>"
+        assert lookup() == "<p>1</p>"
+    assert not [keys for keys in reads if any(k.startswith(shared_lookups.PREFIX) for k in keys)]
+    assert len(made) == 1
+
+    # Another process purges: it writes new versions and a new generation to the store.
+    cache.set("v:page:424242", ("another-process", 0.0), None)
+    cache.set(store.GENERATION_KEY, "another-process", None)
+    assert lookup() == "<p>2</p>"
+
+    store.purge("page:424242")
+    assert lookup() == "<p>3</p>"
+
+
+def test_model_instances_are_never_held_in_the_process():
+    """A held value is shared by every request of the process: only text is held, a Site
+    or a section is unpickled afresh for each request, which may change it."""
+    section = make_section("Held", slug="held")
+
+    def lookup():
+        return shared_lookups.remember(
+            "held-section", lambda: (section, {f"page:{section.pk}"}, None)
+        )
+
+    first = lookup()
+    assert lookup() is not first
+    assert lookup().pk == section.pk
+
+
+def test_a_request_reads_the_generation_once_and_again_after_its_own_purge(monkeypatch):
+    from django.core.cache import caches
+
+    from cms.page_cache import store
+
+    cache = caches[store.CACHE_ALIAS]
+    store.current_versions({"page:1"})  # the store has a generation
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **kw: reads.append(key) or real_get(key, *a, **kw)
+    )
+    with store.one_generation_per_request():
+        store.current_versions({"page:1"})
+        store.current_versions({"page:2"})
+        assert reads.count(store.GENERATION_KEY) == 1
+        store.purge("page:1")
+        store.current_versions({"page:1"})
+        assert reads.count(store.GENERATION_KEY) == 2
+    store.current_versions({"page:1"})
+    store.current_versions({"page:1"})
+    assert reads.count(store.GENERATION_KEY) == 4

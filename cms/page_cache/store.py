@@ -17,12 +17,15 @@ Checking an entry's versions would read one cache key per object it shows (a lis
 of 20 articles records about 90: one file each in the file cache). Every purge also
 sets ``generation`` to a new random token, after the versions it changes; each process
 remembers the versions it has read while the generation stays the same
-(``current_versions``), so a hit reads two keys, the entry and the generation, and a
-purge in any process is seen by the next request in every other. A version that reads
+(``current_versions``), so a hit reads two keys, the entry and the generation (read once
+per reader request: ``one_generation_per_request``), and a purge in any process is seen by
+the next request in every other. A version that reads
 differently from the one remembered (one that expired and was made again) is read again
 before an entry is called stale.
 """
 
+import contextlib
+import contextvars
 import secrets
 import time
 
@@ -101,10 +104,7 @@ def current_versions(names, *, fresh=False):
     only what this process has not read since the last purge anywhere (or all, `fresh`)."""
     global _memo
     cache = _cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), None)
-        generation = cache.get(GENERATION_KEY)
+    generation = _generation(cache)
     remembered_at, known = _memo
     if generation is None or generation != remembered_at or len(known) > _MEMO_LIMIT:
         known = {}
@@ -120,6 +120,35 @@ def current_versions(names, *, fresh=False):
             else:
                 known[name] = version
     return {name: known[name] for name in names if name in known}
+
+
+# Inside one reader request (``one_generation_per_request``) the generation is read once:
+# a page of 25 kept cards checks their versions 25 times. A purge in this process forgets
+# it at once; one in another process is seen from the next request on, as the request had
+# begun before it.
+_request_generation = contextvars.ContextVar("byline_request_generation", default=None)
+
+
+@contextlib.contextmanager
+def one_generation_per_request():
+    token = _request_generation.set({})
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
+def _generation(cache):
+    scope = _request_generation.get()
+    generation = scope.get("generation") if scope is not None else None
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+            generation = cache.get(GENERATION_KEY)
+        if scope is not None and generation is not None:
+            scope["generation"] = generation
+    return generation
 
 
 def versions_since(names, started):
@@ -177,6 +206,9 @@ def purge(*names):
 
 
 def _bump(names):
+    scope = _request_generation.get()
+    if scope is not None:
+        scope.clear()
     cache = _cache()
     cache.set_many({f"v:{name}": _changed_version() for name in names}, _version_timeout())
     # After the versions: a process that reads the new generation reads the new versions.

@@ -129,7 +129,7 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
     before it each time.
     """
     if listing is not None:
-        queryset = listed(listing, queryset, rows=ArticlePage.objects.for_listing())
+        queryset = listed(listing, queryset, rows=listing_rows())
     paginator = Paginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
@@ -137,6 +137,12 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
         return paginator.page(1)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
+
+
+def listing_rows():
+    """The visible articles a kept listing reads its page of cards from, by key: what a
+    card shows, without the bodies (a card shows none; a body is read and parsed per row)."""
+    return ArticlePage.objects.for_listing().defer_streamfields()
 
 
 def listed(listing, queryset, rows=None):
