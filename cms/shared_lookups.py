@@ -110,8 +110,8 @@ def remember_many(names, build, request=None, *, note=True):
 # from the store (its keys' versions, `until`) and dropped when the store's copy would
 # have expired. Text only: a model instance (a Site, the sections) is unpickled afresh
 # for each request, which may then change it.
-LOCAL_ENTRIES = 2000
-LOCAL_VALUE_CHARACTERS = 64 * 1024
+LOCAL_ENTRIES = 500
+LOCAL_VALUE_CHARACTERS = 16 * 1024
 _held = OrderedDict()
 _held_lock = threading.Lock()
 
