@@ -58,12 +58,15 @@ class KeptListing:
     """A listing for Django's Paginator: counted and sliced from its kept ids; a slice is
     read by key from `rows` (default: `queryset`), whose filters, loads and prefetches it
     keeps: `rows` may leave out the filters that chose the listing's members (a join the
-    database would read every member through), not the ones that decide what may be shown.
+    database would read every member through), and leave what may be shown to `shown`, a
+    function that keeps the loaded rows readers may see (``cms.visibility.visible_pages``),
+    not to nobody.
     """
 
-    def __init__(self, name, queryset, keys, rows=None):
+    def __init__(self, name, queryset, keys, rows=None, shown=None):
         self.queryset = queryset if rows is None else rows
         self.ids = kept_ids(name, queryset, keys)
+        self.shown = shown
 
     def count(self):
         return len(self.ids)
@@ -79,7 +82,8 @@ class KeptListing:
             return []
         # Filtered again: a row that left the listing since its ids were kept is left out.
         found = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
+        rows = [found[pk] for pk in ids if pk in found]
+        return rows if self.shown is None else self.shown(rows)
 
 
 def request_listing_name(request):

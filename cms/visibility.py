@@ -162,9 +162,19 @@ def is_visible(page, request=None, now: datetime | None = None) -> bool:
 
     The restrictions are read once per request (``restricted_paths``).
     """
-    if not is_on_schedule(page, now):
-        return False
-    return not any(page.path.startswith(path) for path in restricted_paths(request))
+    return bool(visible_pages([page], request, now))
+
+
+def visible_pages(pages, request=None, now: datetime | None = None) -> list:
+    """The loaded `pages` readers may see now, in order: ``is_visible`` for each, the
+    restricted paths read once for all."""
+    now = now or timezone.now()
+    paths = restricted_paths(request)
+    return [
+        page
+        for page in pages
+        if is_on_schedule(page, now) and not any(page.path.startswith(path) for path in paths)
+    ]
 
 
 # Snippets ------------------------------------------------------------------------

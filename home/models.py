@@ -12,8 +12,9 @@ from wagtail.models import Page
 from cms.headless.preview import HeadlessPreviewMixin
 from cms.page_cache.recording import note_change_at
 from cms.public_address import PublicAddressPageMixin
+from cms.visibility import visible_pages
 from news.models import ArticlePage
-from news.models.pages import attach_sections, section_under, visible_sections
+from news.models.pages import attach_sections, listing_rows, section_under, visible_sections
 
 LATEST_COUNT = 8
 # The first of the latest stories stand beside the lead; the rest are "Most recent".
@@ -101,10 +102,8 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
             lambda: self._newest_per_section(self.front_page_articles(), sections),
             ("articles", SECTIONS_KEY),
         )
-        shown = self.front_page_articles().defer_streamfields()  # a card shows no body
-        loaded = {
-            article.pk: article for article in shown.filter(pk__in={*newest_ids, *per_section_ids})
-        }
+        rows = listing_rows().filter(pk__in={*newest_ids, *per_section_ids})
+        loaded = {article.pk: article for article in visible_pages(rows)}
         newest = [loaded[pk] for pk in newest_ids if pk in loaded]
         lead = self.choose_lead(self.front_page_articles(), newest)
         latest = [a for a in newest if lead is None or a.pk != lead.pk][:LATEST_COUNT]

@@ -47,7 +47,7 @@ from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Phrase, PlainText
 
 from authors.models import Author
-from cms.visibility import is_snippet_visible, visible
+from cms.visibility import is_snippet_visible, visible, visible_pages
 
 from .models import ArticleAuthor, ArticlePage, ArticlePageTag, NewsIndexPage
 from .models.pages import listing_rows
@@ -216,7 +216,7 @@ def kept_search(query, *, section=None, author=None, tag=None, order=ORDER_RELEV
         return list(found.values_list("pk", flat=True))
 
     keys = {"articles", "search", *filter(None, map(object_key, filters))}
-    return KeptListing(name, ids, keys, rows=listing_rows())
+    return KeptListing(name, ids, keys, rows=listing_rows(), shown=visible_pages)
 
 
 # PostgreSQL full-text search ------------------------------------------------------

@@ -134,7 +134,7 @@ def test_an_article_dated_later_joins_the_listing_when_its_time_comes(client, th
         assert titles_on(client, section.url)[0] == "Tomorrow's tide"
 
 
-def test_a_front_page_of_kept_cards_loads_no_author_or_rendition(client, settings):
+def test_a_front_page_of_kept_cards_loads_no_author_image_or_rendition(client, settings):
     from tests.factories import make_image
 
     settings.BYLINE_PAGE_CACHE = False
@@ -147,9 +147,44 @@ def test_a_front_page_of_kept_cards_loads_no_author_or_rendition(client, setting
         again = client.get("/").content
     assert again == first
     sql = "\n".join(query["sql"] for query in kept.captured_queries)
-    # The cards were kept: their authors and renditions were never needed.
+    # The cards were kept: their authors, images and renditions were never needed.
     assert '"authors_author"' not in sql and '"news_newsrendition"' not in sql
+    assert '"news_newsimage"' not in sql
     assert "Rhea Pilot" in again.decode()
+
+
+def test_a_section_of_made_cards_loads_its_images_together_and_follows_them(client, settings):
+    """Listing rows leave the lead images out (news.models.pages.listing_rows): cards made
+    afresh load every image of the page in one query; a kept card is filed under its
+    image's key, so a new alt text shows at once."""
+    from tests.factories import make_image
+
+    settings.BYLINE_PAGE_CACHE = False
+    section = make_section("Slipways")
+    images = [make_image() for _ in range(4)]
+    for n, image in enumerate(images):
+        make_article(
+            section, title=f"Slipway {n}", lead_image=image, lead_image_alt=f"Slipway view {n}"
+        )
+    with CaptureQueriesContext(connection) as made:
+        first = client.get(section.url).content.decode()
+    image_queries = [q for q in made.captured_queries if '"news_newsimage"' in q["sql"]]
+    assert len(image_queries) == 1
+    assert all(f"Slipway view {n}" in first for n in range(4))
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(section.url).content.decode() == first
+    assert not [q for q in kept.captured_queries if '"news_newsimage"' in q["sql"]]
+
+    # Saved in the library: the card showing it is made again (its image loaded again).
+    images[2].title = "Renamed in the library"
+    images[2].save()
+    with CaptureQueriesContext(connection) as remade:
+        client.get(section.url)
+    assert [q for q in remade.captured_queries if '"news_newsimage"' in q["sql"]]
+    article = section.get_children().specific().get(title="Slipway 2")
+    article.lead_image_alt = "A slipway at dawn"
+    article.save_revision().publish()
+    assert "A slipway at dawn" in client.get(section.url).content.decode()
 
 
 def test_the_front_page_follows_articles_and_sections_at_once(client):

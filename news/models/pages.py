@@ -26,7 +26,7 @@ from cms.headless.preview import HeadlessPreviewMixin
 from cms.kept_fragments import keep
 from cms.page_cache.keys import Key
 from cms.public_address import PublicAddressPageMixin
-from cms.visibility import is_snippet_visible, is_visible, visible
+from cms.visibility import is_snippet_visible, is_visible, visible, visible_pages
 
 from ..dates import format_publication_datetime, machine_datetime
 from ..fields import ArticleBodyField, HttpsURLField
@@ -58,14 +58,17 @@ class ArticleQuerySet(PageQuerySet):
         at once (``ListedTogether``): a fixed number of queries, and none
         while every card is kept (``components/article_card.html``).
         """
-        queryset = (
-            self.visible()
-            .select_related("lead_image")
-            .prefetch_related(
-                Prefetch("article_authors", queryset=ArticleAuthor.objects.order_by("sort_order"))
-            )
-            .order_by("-publication_date", "-pk")
+        return self.visible().with_card_parts().order_by("-publication_date", "-pk")
+
+    def with_card_parts(self, images=True):
+        """These articles with their bylines (ids only) and lead images (unless `images` is
+        false), the rest of what their cards show loaded together when first needed
+        (``ListedTogether``; the images too, when not selected here)."""
+        queryset = self.prefetch_related(
+            Prefetch("article_authors", queryset=ArticleAuthor.objects.order_by("sort_order"))
         )
+        if images:
+            queryset = queryset.select_related("lead_image")
         queryset._listed_together = True
         return queryset
 
@@ -102,8 +105,19 @@ class ListedTogether:
             prefetch_related_objects(bylines, "author")
 
     def load_renditions(self):
+        """The lead images' renditions (and the images themselves, where the listing did
+        not select them: kept cards need their ids only), for all the articles at once."""
         if not self.renditions_loaded:
             self.renditions_loaded = True
+            unloaded = [
+                article
+                for article in self.articles
+                if "lead_image" not in article._state.fields_cache and article.lead_image_id
+            ]
+            if unloaded:
+                found = NewsImage.objects.in_bulk({article.lead_image_id for article in unloaded})
+                for article in unloaded:
+                    article._state.fields_cache["lead_image"] = found.get(article.lead_image_id)
             images = [
                 article.lead_image
                 for article in self.articles
@@ -129,7 +143,7 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
     before it each time.
     """
     if listing is not None:
-        queryset = listed(listing, queryset, rows=listing_rows())
+        queryset = listed(listing, queryset, rows=listing_rows(), shown=visible_pages)
     paginator = Paginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
@@ -140,19 +154,25 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
 
 
 def listing_rows():
-    """The visible articles a kept listing reads its page of cards from, by key: what a
-    card shows, without the bodies (a card shows none; a body is read and parsed per row)."""
-    return ArticlePage.objects.for_listing().defer_streamfields()
+    """The live articles a kept listing reads its page of cards from, by key: what a card
+    shows, without the bodies (a card shows none; a body is read and parsed per row) and
+    without the lead images (a kept card is named by the image's id; a card made afresh
+    loads the images of the whole page at once).
+    Whether readers may see each one now is checked on the loaded rows (``visible_pages``:
+    the kept restricted paths, no SQL), as the kept ids were chosen from visible articles
+    and are purged when that changes: the same filter in SQL cost about 3 ms of query
+    building a listing."""
+    return ArticlePage.objects.live().with_card_parts(images=False).defer_streamfields()
 
 
-def listed(listing, queryset, rows=None):
+def listed(listing, queryset, rows=None, shown=None):
     """`queryset` as a sequence a paginator can slice, from its ids kept until any article
     is published, unpublished, moved, deleted or saved live (the ``articles`` key: an
     article that loses a tag or an author leaves a listing its publication does not name;
     ``cms.kept_counts``); a slice is loaded from `rows` (default: `queryset`)."""
     from cms.kept_counts import KeptListing
 
-    return KeptListing(listing, queryset, ("articles",), rows=rows)
+    return KeptListing(listing, queryset, ("articles",), rows=rows, shown=shown)
 
 
 def _is_future(moment):
@@ -649,6 +669,8 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         shown = [self.section]
         if "lead_image" in self._state.fields_cache:
             shown.append(self.lead_image)
+        elif self.lead_image_id:
+            shown.append(Key.of(NewsImage, self.lead_image_id))
         bylines = getattr(self, "_prefetched_objects_cache", {}).get("article_authors")
         if bylines is not None:
             from authors.models import Author
@@ -662,12 +684,12 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
     def lead_image_with_renditions(self):
         if not self.lead_image_id:
             return None
+        together = self.__dict__.get("_listed_together")
+        if together is not None:
+            # Listings load their images' renditions (and the images, if they did not
+            # select them) for all their articles at once when the first is needed.
+            together.load_renditions()
         if "lead_image" in self._state.fields_cache:
-            # Listings select the image, and load the renditions of all their images
-            # at once when the first is needed (ListedTogether).
-            together = self.__dict__.get("_listed_together")
-            if together is not None:
-                together.load_renditions()
             return self.lead_image
         return NewsImage.objects.prefetch_renditions().filter(pk=self.lead_image_id).first()
 
