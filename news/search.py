@@ -47,10 +47,10 @@ from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Phrase, PlainText
 
 from authors.models import Author
-from cms.visibility import is_snippet_visible, visible, visible_pages
+from cms.visibility import is_snippet_visible, visible
 
 from .models import ArticleAuthor, ArticlePage, ArticlePageTag, NewsIndexPage
-from .models.pages import listing_rows
+from .models.pages import listed
 
 ORDER_RELEVANCE = "relevance"
 ORDER_DATE = "date"
@@ -193,13 +193,12 @@ def kept_search(query, *, section=None, author=None, tag=None, order=ORDER_RELEV
     """``search_articles`` for the search page, from ids kept between requests: the
     matches of the reader's terms and filters (a NewsIndexPage, an Author, a Tag: objects,
     not slugs), in order (ranked all at once, at most `max_results()`), kept
-    (``cms.kept_counts.KeptListing``) until any article is published, unpublished,
+    (``news.models.pages.listed``) until any article is published, unpublished,
     moved, deleted or saved live (``articles``), the search answers are purged
     (``search``), a filter's section, author or tag changes, a view restriction changes
     or the next scheduled change comes; a page of them is then read by key, as a
     section's is. Backends searched outside the database (Elasticsearch) search each time.
     """
-    from cms.kept_counts import KeptListing
     from cms.page_cache.keys import object_key
 
     terms = search_terms(query)
@@ -216,7 +215,7 @@ def kept_search(query, *, section=None, author=None, tag=None, order=ORDER_RELEV
         return list(found.values_list("pk", flat=True))
 
     keys = {"articles", "search", *filter(None, map(object_key, filters))}
-    return KeptListing(name, ids, keys, rows=listing_rows(), shown=visible_pages)
+    return listed(name, ids, keys)
 
 
 # PostgreSQL full-text search ------------------------------------------------------

@@ -26,7 +26,7 @@ from cms.headless.preview import HeadlessPreviewMixin
 from cms.kept_fragments import keep
 from cms.page_cache.keys import Key
 from cms.public_address import PublicAddressPageMixin
-from cms.visibility import is_snippet_visible, is_visible, visible, visible_pages
+from cms.visibility import is_snippet_visible, visible, visible_pages
 
 from ..dates import format_publication_datetime, machine_datetime
 from ..fields import ArticleBodyField, HttpsURLField
@@ -143,7 +143,7 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, listing=None):
     before it each time.
     """
     if listing is not None:
-        queryset = listed(listing, queryset, rows=listing_rows(), shown=visible_pages)
+        queryset = listed(listing, queryset)
     paginator = Paginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
@@ -165,14 +165,15 @@ def listing_rows():
     return ArticlePage.objects.live().with_card_parts(images=False).defer_streamfields()
 
 
-def listed(listing, queryset, rows=None, shown=None):
-    """`queryset` as a sequence a paginator can slice, from its ids kept until any article
-    is published, unpublished, moved, deleted or saved live (the ``articles`` key: an
-    article that loses a tag or an author leaves a listing its publication does not name;
-    ``cms.kept_counts``); a slice is loaded from `rows` (default: `queryset`)."""
+def listed(listing, queryset, keys=("articles",)):
+    """`queryset` (or a function making it or its ids) as a sequence a paginator can slice,
+    from its ids kept until any article is published, unpublished, moved, deleted or saved
+    live (the ``articles`` key: an article that loses a tag or an author leaves a listing
+    its publication does not name; ``cms.kept_counts``) or `keys` say otherwise; a slice is
+    loaded from ``listing_rows()``, the rows readers may see now kept."""
     from cms.kept_counts import KeptListing
 
-    return KeptListing(listing, queryset, ("articles",), rows=rows, shown=shown)
+    return KeptListing(listing, queryset, keys, rows=listing_rows(), shown=visible_pages)
 
 
 def _is_future(moment):
@@ -219,11 +220,11 @@ def visible_sections(parent=None):
     from cms.page_cache import recording
     from cms.shared_lookups import SECTIONS_KEY
 
-    sections = [
+    sections = visible_pages(
         section
         for path, section in sorted(kept_sections().items())
-        if (parent is None or path[: -Page.steplen] == parent.path) and is_visible(section)
-    ]
+        if parent is None or path[: -Page.steplen] == parent.path
+    )
     recording.record(None, SECTIONS_KEY, *(f"page:{section.pk}" for section in sections))
     return sections
 
