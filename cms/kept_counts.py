@@ -9,7 +9,8 @@ It is not noted on a stored answer: those keys would purge it at every publicati
 anywhere, and the answer's own keys already date what it shows.
 
 ``KeptListing`` keeps a listing's ids the same way, in the listing's order: its length is
-the count, and a page of it is read by primary key, so page 400 costs what page 1 does.
+the count, and a page of it is read by primary key, so page 400 costs what page 1 does,
+when first shown (``KeptRows``).
 
 ``KeptCountPagination`` (v3) and ``KeptCountV2Pagination`` do the same for the API listings
 of pages for anonymous readers, named by the path and the query string without ``limit``
@@ -18,6 +19,7 @@ time.
 """
 
 import hashlib
+import uuid
 from urllib.parse import parse_qsl, urlencode
 
 from wagtail.api.v2.pagination import WagtailPagination
@@ -42,6 +44,13 @@ def kept_ids(name, queryset, keys):
     """The primary keys of `queryset`, in its order, kept like ``kept_count``. `queryset`
     may be a function that makes it (or the list of its ids), called only when the ids are
     not kept."""
+    return kept_ids_made(name, queryset, keys)[0]
+
+
+def kept_ids_made(name, queryset, keys):
+    """``(ids, made)``: ``kept_ids`` and a name for this making of them, new each time
+    they are made again (a purge of their keys, a view restriction, a scheduled change),
+    so what is kept by their name (a run of cards) is never older than they are."""
     from cms.http_cache import next_visibility_change
     from cms.shared_lookups import remember
 
@@ -49,9 +58,9 @@ def kept_ids(name, queryset, keys):
         made = queryset() if callable(queryset) else queryset
         if not isinstance(made, list):
             made = list(made.prefetch_related(None).values_list("pk", flat=True))
-        return made, {*keys, "restrictions"}, next_visibility_change()
+        return (made, uuid.uuid4().hex), {*keys, "restrictions"}, next_visibility_change()
 
-    return remember(f"ids:{name}", build, note=False)
+    return remember(f"listing-ids:{name}", build, note=False)
 
 
 class KeptListing:
@@ -65,7 +74,7 @@ class KeptListing:
 
     def __init__(self, name, queryset, keys, rows=None, shown=None):
         self.queryset = queryset if rows is None else rows
-        self.ids = kept_ids(name, queryset, keys)
+        self.ids, self.made = kept_ids_made(name, queryset, keys)
         self.shown = shown
 
     def count(self):
@@ -77,13 +86,46 @@ class KeptListing:
     def __getitem__(self, item):
         if not isinstance(item, slice):
             return self[item : item + 1][0]
-        ids = self.ids[item]
+        return KeptRows(self.ids[item], self._load, self.made)
+
+    def _load(self, ids):
         if not ids:
             return []
         # Filtered again: a row that left the listing since its ids were kept is left out.
         found = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
         rows = [found[pk] for pk in ids if pk in found]
         return rows if self.shown is None else self.shown(rows)
+
+
+class KeptRows:
+    """A slice of a ``KeptListing``: its kept `ids` (and `made`, the name of their making)
+    at once, its rows read the first time they are iterated, counted or indexed, so a
+    page whose parts are kept (a run of cards named by these) reads none. Its truth is
+    whether it holds any id."""
+
+    def __init__(self, ids, load, made):
+        self.ids = ids
+        self.made = made
+        self._load = load
+        self._rows = None
+
+    @property
+    def rows(self):
+        if self._rows is None:
+            self._rows = self._load(self.ids)
+        return self._rows
+
+    def __bool__(self):
+        return bool(self.ids)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, item):
+        return self.rows[item]
 
 
 def request_listing_name(request):

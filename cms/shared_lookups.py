@@ -23,6 +23,7 @@ first (they cache on the request), so no view, plugin or template has to know.
 import contextlib
 import threading
 import time
+import uuid
 from collections import OrderedDict
 
 from django.core.cache import caches
@@ -104,15 +105,24 @@ def remember_many(names, build, request=None, *, note=True):
     return found
 
 
+def made_token(name, keys):
+    """A name for the present state of `keys` (surrogate keys): the same text in every
+    process until any of them is purged, a new one after, so what is kept under a name
+    that includes it is never older than what they name. Not noted on the answer."""
+    return remember(f"made:{name}", lambda: (uuid.uuid4().hex, set(keys), None), note=False)
+
+
 # Entries whose value is text (a kept fragment's HTML, a sitemap's XML) are also held in
-# the process that read or made them, at most LOCAL_ENTRIES of them, so a listing's kept
+# the process that read or made them, up to LOCAL_CHARACTERS characters in all and
+# LOCAL_VALUE_CHARACTERS each (the least recently used go first), so a listing's kept
 # cards cost no file read and no unpickling each: a held entry is checked like one read
 # from the store (its keys' versions, `until`) and dropped when the store's copy would
 # have expired. Text only: a model instance (a Site, the sections) is unpickled afresh
 # for each request, which may then change it.
-LOCAL_ENTRIES = 500
-LOCAL_VALUE_CHARACTERS = 16 * 1024
-_held = OrderedDict()
+LOCAL_CHARACTERS = 4 * 1024 * 1024
+LOCAL_VALUE_CHARACTERS = 64 * 1024
+_held = OrderedDict()  # key: (entry, characters)
+_held_characters = 0
 _held_lock = threading.Lock()
 
 
@@ -120,10 +130,10 @@ def _read_entries(cache, keys, now):
     entries = {}
     with _held_lock:
         for key in keys:
-            entry = _held.get(key)
-            if entry is not None and entry["expires"] > now:
+            held = _held.get(key)
+            if held is not None and held[0]["expires"] > now:
                 _held.move_to_end(key)
-                entries[key] = entry
+                entries[key] = held[0]
     missing = [key for key in keys if key not in entries]
     if missing:
         found = cache.get_many(missing)
@@ -134,6 +144,7 @@ def _read_entries(cache, keys, now):
 
 
 def _hold(key, entry):
+    global _held_characters
     value = entry["value"]
     parts = value if isinstance(value, tuple) else (value,)
     text = all(isinstance(part, str | bytes | float | int | None) for part in parts)
@@ -141,10 +152,13 @@ def _hold(key, entry):
     if not text or size > LOCAL_VALUE_CHARACTERS or not entry.get("expires"):
         return
     with _held_lock:
-        _held[key] = entry
-        _held.move_to_end(key)
-        while len(_held) > LOCAL_ENTRIES:
-            _held.popitem(last=False)
+        previous = _held.pop(key, None)
+        if previous is not None:
+            _held_characters -= previous[1]
+        _held[key] = (entry, size)
+        _held_characters += size
+        while _held_characters > LOCAL_CHARACTERS:
+            _held_characters -= _held.popitem(last=False)[1][1]
 
 
 def _note(request, names, until):

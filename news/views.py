@@ -10,7 +10,7 @@ from cms.visibility import visible_snippets
 from . import seo
 from .forms import SearchForm
 from .models import ArticlePage
-from .models.pages import attach_sections, paginate, visible_sections
+from .models.pages import paginate, visible_sections
 from .search import kept_search, max_results, search_terms
 
 
@@ -25,7 +25,6 @@ def tag_detail(request, slug):
         # The tag is on no article readers may see now (or on none at all):
         # its page would only tell that such articles exist.
         raise Http404("No articles with this tag")
-    attach_sections(articles.object_list)
     return render(
         request,
         "news/tag_page.html",
@@ -53,7 +52,6 @@ def author_archive(request, slug):
         ArticlePage.objects.filter(article_authors__author=author).for_listing(),
         listing=f"listing:author:{author.slug}",
     )
-    attach_sections(articles.object_list)
     return render(
         request,
         "news/author_page.html",
@@ -89,7 +87,6 @@ def search(request):
                 order=data["order"],
             )
             results = paginate(request, matches, per_page=SEARCH_RESULTS_PER_PAGE)
-            results.object_list = attach_sections(results.object_list)
             # More matched than a search returns: the newest that many are shown.
             many_results = results.paginator.count >= max_results()
     title = f"Search results for “{query}”" if results is not None else "Search"

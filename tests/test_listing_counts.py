@@ -101,7 +101,7 @@ def test_a_deep_page_reads_its_articles_by_key(client, settings, three_pages):
     settings.BYLINE_PAGE_CACHE = False
     section, articles = three_pages
     url = f"{section.url}?page=3"
-    client.get(url)
+    client.get(section.url)  # the listing's ids kept; page 3's cards are not
     with CaptureQueriesContext(connection) as context:
         titles = titles_on(client, url)
     # The oldest six, newest first.
@@ -110,6 +110,47 @@ def test_a_deep_page_reads_its_articles_by_key(client, settings, three_pages):
     assert "OFFSET" not in sql and "COUNT(" not in sql
     listing = [q["sql"] for q in context.captured_queries if '"news_articlepage"' in q["sql"]]
     assert listing and all(" IN (" in query for query in listing)
+
+
+def cards_of(client, url):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return [
+        " ".join(card.get_text(" ", strip=True).split()) for card in page.select("article.card")
+    ]
+
+
+def test_a_kept_run_of_cards_reads_no_article_and_follows_what_its_cards_show(
+    client, settings, full_page
+):
+    """A page of a kept listing keeps its run of cards by the listing's ids and their
+    making (news.models.pages.cards_named): asked again, no article or byline is read;
+    an article saved live by a script, a section saved and an author saved (none of them
+    published) show at once on the section, the tag and the author page."""
+    settings.BYLINE_PAGE_CACHE = False
+    section, author, urls = full_page["section"], full_page["author"], full_page["urls"]
+    before = {url: cards_of(client, url) for url in urls}
+    for url in urls:
+        with CaptureQueriesContext(connection) as kept:
+            assert cards_of(client, url) == before[url]
+        sql = "\n".join(query["sql"] for query in kept.captured_queries)
+        assert '"news_articlepage"' not in sql and '"news_articleauthor"' not in sql, url
+        assert len(before[url]) == ARTICLES_PER_PAGE
+
+    article = ArticlePage.objects.get(pk=full_page["articles"][-1].pk)
+    article.title = "Tide table rewritten by a script"
+    article.save()
+    for url in urls:
+        assert "Tide table rewritten by a script" in cards_of(client, url)[0], url
+
+    section.title = "Harbour and Quays"
+    section.save()
+    tag_cards = cards_of(client, "/tags/tides/")
+    assert all(card.startswith("Harbour and Quays ") for card in tag_cards), tag_cards[:2]
+
+    author.name = "Rhea Harbourmaster"
+    author.save()
+    for url in urls:
+        assert all("By Rhea Harbourmaster" in card for card in cards_of(client, url)), url
 
 
 def test_every_page_follows_a_publication_and_an_unpublication(client, three_pages):

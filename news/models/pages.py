@@ -170,10 +170,39 @@ def listed(listing, queryset, keys=("articles",)):
     from its ids kept until any article is published, unpublished, moved, deleted or saved
     live (the ``articles`` key: an article that loses a tag or an author leaves a listing
     its publication does not name; ``cms.kept_counts``) or `keys` say otherwise; a slice is
-    loaded from ``listing_rows()``, the rows readers may see now kept."""
+    loaded from ``listing_rows()`` when first shown, the rows readers may see now kept, each
+    with its section (``attach_sections``)."""
     from cms.kept_counts import KeptListing
 
-    return KeptListing(listing, queryset, keys, rows=listing_rows(), shown=visible_pages)
+    return KeptListing(listing, queryset, keys, rows=listing_rows(), shown=_shown_with_sections)
+
+
+def _shown_with_sections(rows):
+    return attach_sections(visible_pages(rows))
+
+
+def cards_named(articles):
+    """What names a run of listing cards kept as one fragment (``{% keep "cards"
+    articles|cards_named ... %}``, news/templatetags/article_cards.py): each article, what
+    its card shows and its card's version, so the run is filed under all they show and
+    made again whenever one of its cards would be. A kept run costs one lookup, not one
+    per card."""
+    from cms.kept_counts import KeptRows
+
+    if isinstance(articles, KeptRows):
+        # A page of a kept listing, named by its kept ids and their making without reading
+        # its rows: the ids are made again whenever an article is published, unpublished,
+        # moved or saved live (``articles``), and any section saved changes the sections'
+        # token, so the run is then made again too; what its cards show (their pages,
+        # authors, images) files it as it is made.
+        from cms.shared_lookups import SECTIONS_KEY, made_token
+
+        sections = made_token("sections", {SECTIONS_KEY})
+        return [articles.made, sections, ",".join(map(str, articles.ids))]
+    parts = []
+    for article in articles:
+        parts += [article, *article.card_shows, article.card_version]
+    return parts
 
 
 def _is_future(moment):
@@ -297,12 +326,9 @@ class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMix
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        page_of_articles = paginate(
+        context["articles"] = paginate(
             request, self.get_articles(), listing=f"listing:section:{self.pk}"
         )
-        for article in page_of_articles.object_list:
-            article.__dict__["section"] = self
-        context["articles"] = page_of_articles
         return context
 
 

@@ -39,7 +39,7 @@ class KeepNode(template.Node):
             keys_of_part = [_object_key(item) for item in items]
             object_keys += [key for key in keys_of_part if key]
             described.append(
-                ",".join(key or str(item) for item, key in zip(items, keys_of_part, strict=True))
+                "\x1f".join(key or str(item) for item, key in zip(items, keys_of_part, strict=True))
             )
         with context.push():
             html = keep(
