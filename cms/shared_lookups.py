@@ -119,8 +119,8 @@ def made_token(name, keys):
 # from the store (its keys' versions, `until`) and dropped when the store's copy would
 # have expired. Text only: a model instance (a Site, the sections) is unpickled afresh
 # for each request, which may then change it.
-LOCAL_CHARACTERS = 4 * 1024 * 1024
-LOCAL_VALUE_CHARACTERS = 64 * 1024
+LOCAL_CHARACTERS = 2 * 1024 * 1024
+LOCAL_VALUE_CHARACTERS = 16 * 1024
 _held = OrderedDict()  # key: (entry, characters)
 _held_characters = 0
 _held_lock = threading.Lock()

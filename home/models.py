@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
@@ -88,20 +89,8 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
         published, unpublished, moved or deleted (``cms.kept_counts.kept_ids``), and
         the sections come from the kept sections: then one query loads them all.
         """
-        from cms.kept_counts import kept_ids
-        from cms.shared_lookups import SECTIONS_KEY
-
         sections = self._sections()
-        newest_ids = kept_ids(
-            f"home:{self.pk}:newest",
-            lambda: self.front_page_articles()[: LATEST_COUNT + 1],
-            ("articles", SECTIONS_KEY),
-        )
-        per_section_ids = kept_ids(
-            f"home:{self.pk}:per-section",
-            lambda: self._newest_per_section(self.front_page_articles(), sections),
-            ("articles", SECTIONS_KEY),
-        )
+        (newest_ids, _), (per_section_ids, _) = self._kept_front_ids(lambda: sections)
         rows = listing_rows().filter(pk__in={*newest_ids, *per_section_ids})
         loaded = {article.pk: article for article in visible_pages(rows)}
         newest = [loaded[pk] for pk in newest_ids if pk in loaded]
@@ -135,6 +124,25 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
             "recent": latest[SECONDARY_COUNT:],
             "sections": section_blocks,
         }
+
+    def _kept_front_ids(self, sections):
+        """``(ids, made)`` of the newest articles and of the newest per section
+        (``cms.kept_counts.kept_ids_made``); `sections()` is called only to make them."""
+        from cms.kept_counts import kept_ids_made
+        from cms.shared_lookups import SECTIONS_KEY
+
+        keys = ("articles", SECTIONS_KEY)
+        newest = kept_ids_made(
+            f"home:{self.pk}:newest",
+            lambda: self.front_page_articles()[: LATEST_COUNT + 1],
+            keys,
+        )
+        per_section = kept_ids_made(
+            f"home:{self.pk}:per-section",
+            lambda: self._newest_per_section(self.front_page_articles(), sections()),
+            keys,
+        )
+        return newest, per_section
 
     def _sections(self):
         """The sections under this page readers may see now, in tree order (no query while
@@ -195,8 +203,49 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.front_page())
+        context["front"] = FrontPage(self)
         return context
+
+
+class FrontPage:
+    """What the front page shows (``HomePage.front_page``), made the first time a part of
+    it is read; `name` names it without reading any article, so the template keeps it as
+    one fragment (home/home_page.html) read by that name while nothing it shows changed."""
+
+    def __init__(self, home):
+        self.home = home
+
+    @cached_property
+    def parts(self):
+        return self.home.front_page()
+
+    @property
+    def name(self):
+        """The makings of the kept ids it shows (made again whenever an article is
+        published, unpublished, moved or saved live, a section changes, a view restriction
+        changes or a scheduled change comes), the sections' token, the breaking-news
+        window and what of the home page itself it shows. The banner's articles leave it
+        by themselves: the kept front lives no longer than the first of them stays."""
+        from cms.shared_lookups import SECTIONS_KEY, made_token
+
+        home = self.home
+        (_, newest), (_, per_section) = home._kept_front_ids(home._sections)
+        sections = made_token("sections", {SECTIONS_KEY})
+        return [
+            newest,
+            per_section,
+            sections,
+            str(breaking_news_window()),
+            str(home.lead_story_id),
+            home.title,
+            home.tagline,
+        ]
+
+    breaking = property(lambda self: self.parts["breaking"])
+    lead = property(lambda self: self.parts["lead"])
+    secondary = property(lambda self: self.parts["secondary"])
+    recent = property(lambda self: self.parts["recent"])
+    sections = property(lambda self: self.parts["sections"])
 
 
 def by_section_articles(section_blocks):

@@ -292,3 +292,29 @@ def test_answers_are_compact_json_unless_indentation_is_asked_for(client):
     pretty = client.get("/api/v2/articles/", HTTP_ACCEPT="application/json; indent=4")
     assert pretty.json() == compact.json()
     assert b'\n    "meta": {' in pretty.content
+
+
+def test_a_serializer_class_is_made_once_for_each_model_and_set_of_fields(client, settings):
+    """Wagtail made a serializer class (a new type) for every request: Byline makes one
+    per model and set of fields asked for (cms.api.v2.views.PublicEndpointMixin), bounded,
+    and makes them again when a model's API fields are assembled again."""
+    from cms.api.v2 import views
+
+    settings.BYLINE_PAGE_CACHE = False  # every request reaches the view
+    make_article(make_section("Quays"), title="Quay notice")
+    views.forget_serializer_classes()
+    url = "/api/v2/pages/?type=news.ArticlePage&fields=standfirst"
+    first = get_json(client, url)
+    made = dict(views._serializer_classes)
+    assert len(made) == 1
+    assert get_json(client, url) == first
+    assert dict(views._serializer_classes) == made  # the same class, not another
+
+    shown = get_json(client, "/api/v2/pages/?type=news.ArticlePage&fields=-standfirst")
+    assert "standfirst" in first["items"][0] and "standfirst" not in shown["items"][0]
+    assert len(views._serializer_classes) == 2
+
+    ArticlePage.api_fields  # noqa: B018 (assembled)
+    ArticlePage.__dict__["api_fields"].reset()
+    assert not views._serializer_classes
+    assert get_json(client, url) == first

@@ -253,6 +253,45 @@ def test_the_front_page_follows_articles_and_sections_at_once(client):
     assert "Ferry notice" in front()[0]
 
 
+def test_a_kept_front_page_reads_no_article_and_follows_saves_without_publication(client, settings):
+    """The front page is kept as one fragment named by its kept ids' making
+    (home.models.FrontPage): asked again, it reads no article; an article saved live by a
+    script, a section saved, the home page's tagline saved and its lead story chosen (none
+    of them published) show at once."""
+    from home.models import HomePage
+
+    settings.BYLINE_PAGE_CACHE = False
+    quays = make_section("Quays")
+    author = make_author("Rhea Pilot")
+    notices = [make_article(quays, title=f"Quay notice {n}", authors=[author]) for n in range(3)]
+    first = client.get("/").content
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get("/").content == first
+    sql = "\n".join(query["sql"] for query in kept.captured_queries)
+    assert '"news_articlepage"' not in sql and '"news_articleauthor"' not in sql
+
+    article = ArticlePage.objects.get(pk=notices[0].pk)
+    article.title = "Quay notice rewritten by a script"
+    article.save()
+    assert "Quay notice rewritten by a script" in client.get("/").content.decode()
+
+    quays.title = "Quays and Slipways"
+    quays.save()
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    assert [b.select_one("h2").get_text(strip=True) for b in page.select(".front-section")] == [
+        "Quays and Slipways"
+    ]
+
+    home = HomePage.objects.get()
+    home.tagline = "News from the harbour"
+    home.lead_story_id = notices[1].pk
+    home.save()
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    assert page.select_one(".tagline").get_text() == "News from the harbour"
+    lead = page.select_one(".front-lead .card__title").get_text(strip=True)
+    assert lead == "Quay notice 1"
+
+
 def test_articles_inserted_in_bulk_join_the_listings_they_were_seen_without(client):
     """Seeding inserts articles without publication signals (news/demo/bulk.py): it purges
     the listings they join, with their kept ids and counts, once per batch."""

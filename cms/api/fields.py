@@ -190,8 +190,12 @@ class ModelAPIFields:
         return self._fields[owner]
 
     def reset(self):
-        """Forget assembled lists (tests that change plugin fields use this)."""
+        """Forget assembled lists (tests that change plugin fields use this), and the
+        API v2 serializer classes made from them."""
+        from cms.api.v2.views import forget_serializer_classes
+
         self._fields.clear()
+        forget_serializer_classes()
 
 
 def _check_fields(model, fields):

@@ -7,6 +7,8 @@
 - Pages are the public ones only (``cms.api.visibility``).
 """
 
+import threading
+from collections import OrderedDict
 from contextlib import nullcontext
 
 from django.core.exceptions import FieldError, ValidationError
@@ -51,8 +53,38 @@ FILTERABLE_FIELDS = (
 )
 
 
+# Wagtail makes a serializer class (a new type, freed only by the cyclic garbage collector)
+# for every request; a process makes the class for each model and set of fields asked for
+# once, and keeps the SERIALIZER_CLASSES most recently asked for (``?fields=`` is the
+# client's to choose).
+SERIALIZER_CLASSES = 256
+_serializer_classes = OrderedDict()
+_serializer_classes_lock = threading.Lock()
+
+
+def forget_serializer_classes():
+    """Make every serializer class again (a model's API fields were assembled again)."""
+    with _serializer_classes_lock:
+        _serializer_classes.clear()
+
+
 class PublicEndpointMixin:
     """Checks, errors and prefetching shared by Byline's v2 endpoints."""
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        key = (cls, router, model, repr(fields_config), show_details, nested)
+        with _serializer_classes_lock:
+            found = _serializer_classes.get(key)
+            if found is not None:
+                _serializer_classes.move_to_end(key)
+                return found
+        made = super()._get_serializer_class(router, model, fields_config, show_details, nested)
+        with _serializer_classes_lock:
+            _serializer_classes[key] = made
+            while len(_serializer_classes) > SERIALIZER_CLASSES:
+                _serializer_classes.popitem(last=False)
+        return made
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
