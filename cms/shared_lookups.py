@@ -114,13 +114,15 @@ def made_token(name, keys):
 
 # Entries whose value is text (a kept fragment's HTML, a sitemap's XML) are also held in
 # the process that read or made them, up to LOCAL_CHARACTERS characters in all and
-# LOCAL_VALUE_CHARACTERS each (the least recently used go first), so a listing's kept
+# LOCAL_VALUE_CHARACTERS each, each entry counted LOCAL_ENTRY_CHARACTERS more for its keys
+# (the least recently used go first), so a listing's kept
 # cards cost no file read and no unpickling each: a held entry is checked like one read
 # from the store (its keys' versions, `until`) and dropped when the store's copy would
 # have expired. Text only: a model instance (a Site, the sections) is unpickled afresh
 # for each request, which may then change it.
 LOCAL_CHARACTERS = 2 * 1024 * 1024
 LOCAL_VALUE_CHARACTERS = 16 * 1024
+LOCAL_ENTRY_CHARACTERS = 512
 _held = OrderedDict()  # key: (entry, characters)
 _held_characters = 0
 _held_lock = threading.Lock()
@@ -151,6 +153,8 @@ def _hold(key, entry):
     size = sum(len(part) for part in parts if isinstance(part, str | bytes))
     if not text or size > LOCAL_VALUE_CHARACTERS or not entry.get("expires"):
         return
+    # Each entry also holds its keys and versions: a number or an empty text costs that.
+    size += LOCAL_ENTRY_CHARACTERS
     with _held_lock:
         previous = _held.pop(key, None)
         if previous is not None:
@@ -216,6 +220,23 @@ def page_saved(sender, instance=None, created=False, **kwargs):
         store.purge(SECTIONS_KEY)
     if isinstance(instance, ArticlePage) and (instance.live or kwargs.get("signal") is post_delete):
         store.purge(*ARTICLES_KEYS)
+    elif instance.__dict__.pop(_WAS_LIVE, False):
+        # A live article saved as not live by a script (no unpublish event): it leaves
+        # every listing, and every stored answer that shows it is stale.
+        store.purge(*ARTICLES_KEYS, f"page:{instance.pk}")
+
+
+_WAS_LIVE = "_byline_was_live"
+
+
+def article_saving(sender, instance=None, **kwargs):
+    """Before an article is saved as not live: whether its row says live (one query, on
+    saves of drafts only), so that ``page_saved`` knows it was taken off the site."""
+    from news.models import ArticlePage
+
+    if isinstance(instance, ArticlePage) and instance.pk and not instance.live:
+        was_live = ArticlePage.objects.filter(pk=instance.pk, live=True).exists()
+        instance.__dict__[_WAS_LIVE] = was_live
 
 
 def listed_rows_saved(sender, instance=None, **kwargs):
@@ -296,13 +317,14 @@ class SharedLookupsMiddleware:
 
 
 def connect_signals():
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.models import Page, Site, get_page_models
     from wagtail.signals import post_page_move
 
-    from news.models import ArticleAuthor, ArticlePageTag
+    from news.models import ArticleAuthor, ArticlePage, ArticlePageTag
 
     post_page_move.connect(page_moved, dispatch_uid="byline-shared-lookups-move")
+    pre_save.connect(article_saving, sender=ArticlePage, dispatch_uid="byline-shared-lookups-live")
     for model in (ArticlePageTag, ArticleAuthor):
         for signal in (post_save, post_delete):
             signal.connect(

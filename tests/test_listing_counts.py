@@ -71,6 +71,26 @@ def test_an_article_saved_live_by_a_script_counts_at_once(client, full_page):
     assert pages_of(client, full_page["urls"][0]) == 2
 
 
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_an_article_taken_off_the_site_by_a_script_leaves_at_once(client, settings, page_cache):
+    """Saved as not live without an unpublish event: its listings, their kept runs of
+    cards and the stored pages showing it follow at once (cms.shared_lookups.page_saved)."""
+    settings.BYLINE_PAGE_CACHE = page_cache
+    section = make_section("Quays")
+    gone = make_article(section, title="Quay notice withdrawn", tags=["tides"])
+    make_article(section, title="Quay notice kept", tags=["tides"])
+    urls = [section.url, "/tags/tides/", "/"]
+    for url in urls:
+        titles_on(client, url)
+        assert "Quay notice withdrawn" in titles_on(client, url), url
+    article = ArticlePage.objects.get(pk=gone.pk)
+    article.live = False
+    article.save()
+    for url in urls:
+        assert titles_on(client, url)[0] == "Quay notice kept", url
+        assert "Quay notice withdrawn" not in titles_on(client, url), url
+
+
 def test_a_kept_count_saves_the_listing_its_count_query(client, settings, full_page):
     settings.BYLINE_PAGE_CACHE = False
     url = full_page["urls"][0]

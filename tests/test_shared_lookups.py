@@ -296,3 +296,20 @@ def test_a_request_reads_the_generation_once_and_again_after_its_own_purge(monke
     store.current_versions({"page:1"})
     store.current_versions({"page:1"})
     assert reads.count(store.GENERATION_KEY) == 4
+
+
+def test_the_held_entries_are_bounded_whatever_their_size(monkeypatch):
+    """Held text is bounded by its characters, and every entry counts for its keys too:
+    thousands of numbers (an API filter's kept counts, say) cannot grow the process."""
+    monkeypatch.setattr(shared_lookups, "LOCAL_CHARACTERS", 64 * 1024)
+    for n in range(1000):
+        shared_lookups.remember(f"count:held-bound-{n}", lambda n=n: (n, {"articles"}, None))
+        shared_lookups.remember(
+            f"fragment:held-bound-{n}", lambda: ("<p>x</p>", {"sitemaps"}, None)
+        )
+    most = 64 * 1024 // shared_lookups.LOCAL_ENTRY_CHARACTERS
+    assert 0 < len(shared_lookups._held) <= most
+    assert shared_lookups._held_characters <= 64 * 1024
+    # The most recently used are the ones held, and still answer.
+    assert "lookup:fragment:held-bound-999" in shared_lookups._held
+    assert shared_lookups.remember("count:held-bound-999", lambda: (None, set(), None)) == 999
