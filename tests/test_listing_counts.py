@@ -332,3 +332,19 @@ def test_articles_inserted_in_bulk_join_the_listings_they_were_seen_without(clie
     )
     insert_live_articles(section, [draft])
     assert all("Bulk notice" in titles_on(client, url) for url in urls)
+
+
+def test_a_kept_page_whose_articles_all_left_since_says_there_are_none():
+    """A page of kept ids is shown without reading its rows until its run of cards is
+    made: if every one of them has left since (a change whose purge is still on its
+    way), the run says so rather than showing an empty list."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    from cms.kept_counts import KeptRows
+
+    page = Paginator([None, None], ARTICLES_PER_PAGE).page(1)
+    page.object_list = KeptRows([101, 102], lambda ids: [], "made")
+    assert page.object_list  # two ids kept
+    html = render_to_string("components/article_list.html", {"items": page})
+    assert "No articles yet." in html and "<ol" not in html
