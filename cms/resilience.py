@@ -17,6 +17,9 @@ multi-uploader reads JSON), the admin's own design for admin pages, and a
 self-contained page for readers (no database, template context or static
 files: those may be what failed).
 
+A request Django refuses before any view (``handler400``: a Host header the site does
+not serve) gets its 400 in the API's format on API paths too.
+
 Wired in as ``handler500`` (``cms/urls.py``): Django calls it for every
 unhandled exception, whether raised by a view or a middleware (a middleware's
 error never reaches another middleware's ``process_exception``), with the
@@ -35,7 +38,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
 
 FULL_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 # Seconds a client should wait: a lock is held for the length of a write, an
@@ -184,3 +187,21 @@ def server_error_handler(request, *args, **kwargs):
     if failure is None:
         return server_error(request, *args, **kwargs)
     return failure_response(request, failure)
+
+
+BAD_REQUEST = Failure(
+    400,
+    "bad_request",
+    "Bad Request",
+    "The request was refused before it reached the API: its Host header is not one this "
+    "site serves, or the request is malformed.",
+)
+
+
+def bad_request_handler(request, exception=None, *args, **kwargs):
+    """``handler400``: what Django refuses before any view (a Host header the site does
+    not serve, a malformed request) answers 400 in the API's error format on API paths
+    (``application/problem+json`` on v3), Django's 400 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return failure_response(request, BAD_REQUEST)
+    return bad_request(request, exception, *args, **kwargs)

@@ -18,6 +18,9 @@ from news import views as news_views
 # A full disk answers 507 and a locked or unreachable database 503 (with
 # Retry-After) in the client's format; other errors get the 500 page.
 handler500 = "cms.resilience.server_error_handler"
+# A request refused before any view (a Host header the site does not serve) answers 400
+# in the API's error format on API paths.
+handler400 = "cms.resilience.bad_request_handler"
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

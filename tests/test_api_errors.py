@@ -151,3 +151,22 @@ def test_session_cookies_do_not_unlock_v3_writes(client, django_user_model):
     client.force_login(user)
     response = client.delete("/api/v3/pages/3/")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("host", ["", "evil.example"])
+def test_a_host_the_site_does_not_serve_is_a_400_in_the_apis_format(client, settings, host):
+    """Django refuses such a request before any view (DisallowedHost): on the APIs the
+    400 comes in their error format (problem details on v3), elsewhere as Django's page."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    v3 = client.get("/api/v3/pages/", HTTP_HOST=host)
+    assert v3.status_code == 400
+    assert v3["Content-Type"] == "application/problem+json"
+    problem = v3.json()
+    assert problem["status"] == 400 and problem["title"] == "Bad Request"
+    assert "Host header" in problem["detail"]
+
+    v2 = client.get("/api/v2/pages/", HTTP_HOST=host)
+    assert v2.status_code == 400 and "Host header" in v2.json()["message"]
+
+    page = client.get("/", HTTP_HOST=host)
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
