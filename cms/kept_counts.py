@@ -40,17 +40,12 @@ def kept_count(name, queryset, keys):
     return remember(f"count:{name}", build, note=False)
 
 
-def kept_ids(name, queryset, keys):
-    """The primary keys of `queryset`, in its order, kept like ``kept_count``. `queryset`
-    may be a function that makes it (or the list of its ids), called only when the ids are
-    not kept."""
-    return kept_ids_made(name, queryset, keys)[0]
-
-
 def kept_ids_made(name, queryset, keys):
-    """``(ids, made)``: ``kept_ids`` and a name for this making of them, new each time
-    they are made again (a purge of their keys, a view restriction, a scheduled change),
-    so what is kept by their name (a run of cards) is never older than they are."""
+    """``(ids, made)``: the primary keys of `queryset`, in its order, kept like
+    ``kept_count``, and a name for this making of them, new each time they are made again
+    (a purge of their keys, a view restriction, a scheduled change), so what is kept by
+    their name (a run of cards) is never older than they are. `queryset` may be a
+    function that makes it (or the list of its ids), called only when they are not kept."""
     from cms.http_cache import next_visibility_change
     from cms.shared_lookups import remember
 

@@ -15,7 +15,13 @@ from cms.page_cache.recording import note_change_at
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import visible_pages
 from news.models import ArticlePage
-from news.models.pages import attach_sections, listing_rows, section_under, visible_sections
+from news.models.pages import (
+    attach_sections,
+    listing_rows,
+    section_under,
+    sections_made,
+    visible_sections,
+)
 
 LATEST_COUNT = 8
 # The first of the latest stories stand beside the lead; the rest are "Most recent".
@@ -86,7 +92,7 @@ class HomePage(HeadlessPreviewMixin, PublicAddressPageMixin, Page):
         """Lead story, latest articles and a block per section, in a fixed number of queries.
 
         Which articles it shows (ids) is kept between requests until any article is
-        published, unpublished, moved or deleted (``cms.kept_counts.kept_ids``), and
+        published, unpublished, moved or deleted (``cms.kept_counts.kept_ids_made``), and
         the sections come from the kept sections: then one query loads them all.
         """
         sections = self._sections()
@@ -226,15 +232,12 @@ class FrontPage:
         changes or a scheduled change comes), the sections' token, the breaking-news
         window and what of the home page itself it shows. The banner's articles leave it
         by themselves: the kept front lives no longer than the first of them stays."""
-        from cms.shared_lookups import SECTIONS_KEY, made_token
-
         home = self.home
         (_, newest), (_, per_section) = home._kept_front_ids(home._sections)
-        sections = made_token("sections", {SECTIONS_KEY})
         return [
             newest,
             per_section,
-            sections,
+            sections_made(),
             str(breaking_news_window()),
             str(home.lead_story_id),
             home.title,

@@ -195,10 +195,7 @@ def cards_named(articles):
         # moved or saved live (``articles``), and any section saved changes the sections'
         # token, so the run is then made again too; what its cards show (their pages,
         # authors, images) files it as it is made.
-        from cms.shared_lookups import SECTIONS_KEY, made_token
-
-        sections = made_token("sections", {SECTIONS_KEY})
-        return [articles.made, sections, ",".join(map(str, articles.ids))]
+        return [articles.made, sections_made(), ",".join(map(str, articles.ids))]
     parts = []
     for article in articles:
         parts += [article, *article.card_shows, article.card_version]
@@ -240,6 +237,14 @@ def kept_sections():
         return sections, {SECTIONS_KEY, *(f"page:{s.pk}" for s in sections.values())}, None
 
     return remember("sections-by-path", build, note=False)
+
+
+def sections_made():
+    """A name for the sections as they are (``cms.shared_lookups.made_token``): new
+    whenever any section is saved, published, moved or deleted."""
+    from cms.shared_lookups import SECTIONS_KEY, made_token
+
+    return made_token("sections", {SECTIONS_KEY})
 
 
 def visible_sections(parent=None):
