@@ -17,11 +17,18 @@ Only what readers share is kept: a request the page cache bypasses (signed-in ed
 previews, form posts, ``cms.page_cache.middleware.bypasses``) always renders afresh.
 `depends_on` must say everything else the fragment's output depends on besides those keys
 (the content it renders, e.g. the stored body, and how it is shown).
+
+What differs from one request to the next inside a kept fragment (a freshly signed form
+token) is rendered as a ``stand_in(name)`` and put in place after the fragment is read.
 """
 
 import hashlib
+from functools import cache
 
+from django.conf import settings
 from django.utils import translation
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 
 from cms.page_cache import recording
 from cms.page_cache.middleware import bypasses
@@ -58,3 +65,16 @@ def _fingerprint(*parts):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+def stand_in(name):
+    """A placeholder for per-request text in a kept fragment, replaced after it is read:
+    a word no content can forge (it is signed with the site's secret key) that HTML
+    escaping leaves as it is, in text and in attribute values alike."""
+    return _stand_in(name, settings.SECRET_KEY)
+
+
+@cache
+def _stand_in(name, secret):
+    signature = salted_hmac("byline.kept_fragments.stand_in", name, secret=secret).hexdigest()
+    return mark_safe(f"byline-kept-{name}-{signature[:24]}")  # noqa: S308 (no input)

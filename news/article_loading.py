@@ -1,9 +1,10 @@
 """Loading an article for its page in a fixed, small number of queries.
 
 - ``find_article``: routing's lookup of an article under its section, in one query: the
-  article as its own type, its lead image, and whether a view restriction or an alias sits
+  article as its own type and its lead image. Whether a view restriction or an alias sits
   on it or above it (which Wagtail's view-restriction check would otherwise ask with two
-  more queries). The section it was found under is its ``section``.
+  more queries) is decided from the kept restricted paths and the pages routing passed
+  through. The section it was found under is its ``section``.
 - ``collected_images``: body images are loaded without their renditions while it is open
   (``news.blocks.PrefetchingImageChooserBlock``), so that ``load_renditions`` fetches the
   renditions of the body images, the lead image and the authors' portraits in one query.
@@ -12,37 +13,32 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 
 _collector = ContextVar("byline_collected_images", default=None)
 
 
-def find_article(section, slug):
+def find_article(section, slug, request=None):
     """The article `slug` among `section`'s children (one query), or None."""
-    from wagtail.models import Page, PageViewRestriction
+    from cms.visibility import restricted_paths
 
     from .models import ArticlePage
 
-    # The article's ancestors are the section and the section's own: their paths are
-    # known, so each check is a lookup by path, not a scan of every page.
-    steplen = section.steplen
-    above = [section.path[:end] for end in range(steplen, len(section.path) + 1, steplen)]
-    restricted = PageViewRestriction.objects.filter(
-        Q(page__path__in=above) | Q(page_id=OuterRef("pk"))
-    )
-    aliases = Page.objects.filter(path__in=above, alias_of__isnull=False)
-    article = (
-        ArticlePage.objects.child_of(section)
-        .filter(slug=slug)
-        .select_related("lead_image")
-        .annotate(
-            view_restricted=Exists(restricted),
-            under_alias=Exists(aliases) | Q(alias_of__isnull=False),
+    article = ArticlePage.objects.child_of(section).filter(slug=slug).select_related("lead_image")
+    article = article.first()
+    if article is None:
+        return None
+    article.__dict__["section"] = section
+    # Wagtail's view-restriction check asks with two queries whether a restriction or an
+    # alias sits on the article or above it. The restricted paths are kept
+    # (cms.visibility), and the pages above are in hand when routing came through the
+    # home page (HomePage.route): the site's root is never an alias.
+    home = getattr(section, "_cached_parent_obj", None)
+    if home is not None and home.depth == 2:
+        article.view_restricted = any(
+            article.path.startswith(path) for path in restricted_paths(request)
         )
-        .first()
-    )
-    if article is not None:
-        article.__dict__["section"] = section
+        article.under_alias = any(page.alias_of_id is not None for page in (article, section, home))
     return article
 
 

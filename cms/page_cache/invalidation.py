@@ -11,6 +11,8 @@
 - another page (a section, the home page): ``page:<id>``, its own listing,
   the sitemaps and the API's page listings (``api-pages``), and for a section
   the masthead menu (``nav``);
+- a page's own rows (its bylines, tags, corrections: ParentalKey children) saved
+  or deleted: the page's ``page:<id>``;
 - an image (or a document), a tag, a snippet (an author), a setting saved or
   deleted: its own key (``image:<id>``, ``tag:<id>``, ``author:<id>``,
   ``setting:<app.model>``), which every answer that loaded it recorded;
@@ -45,14 +47,33 @@ def purge(names, urls=()):
     purged = store.purge(*names)
     urls = sorted({*purged, *(url for url in urls if url)})
     if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        transaction.on_commit(lambda: _purge_frontend(urls))
+        _purge_frontend_on_commit(urls)
     return urls
 
 
-def _purge_frontend(urls):
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+class _FrontendPurge:
+    """The CDN purge of one transaction: every purge made in it adds its URLs, and each
+    URL is sent once when it commits (publishing an article purges its bylines' and
+    tags' rows, then the article, and the same listings show them all)."""
 
-    purge_urls_from_cache(urls)  # queues Wagtail's purge task for the worker
+    def __init__(self, urls):
+        self.urls = set(urls)
+
+    def __call__(self):
+        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+        purge_urls_from_cache(sorted(self.urls))  # queues Wagtail's purge task for the worker
+
+
+def _purge_frontend_on_commit(urls):
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # A purge rolled back with its savepoint is dropped with it (Django's own list).
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _FrontendPurge):
+                callback.urls.update(urls)
+                return
+    transaction.on_commit(_FrontendPurge(urls))
 
 
 # Pages ----------------------------------------------------------------------------
@@ -144,7 +165,10 @@ def _object_saved(sender, instance, update_fields=None, created=False, **kwargs)
     if update_fields is not None and set(update_fields) <= _FILE_DETAILS:
         return
     name = keys.object_key(instance)
-    if name is None or name.startswith("page:"):
+    if name is None:
+        _page_part_changed(instance)
+        return
+    if name.startswith("page:"):
         return
     # A new or newly published object joins its kind's API listings ("author:7" is
     # listed by /api/v2/authors/ and /api/v3/authors/), which loaded only the others.
@@ -156,6 +180,23 @@ def _object_saved(sender, instance, update_fields=None, created=False, **kwargs)
     if name.startswith("tag:"):
         names.add(f"listing:tag:{instance.slug}")
     purge(names, urls=_referrer_urls(instance))
+
+
+def _page_part_changed(instance):
+    """A row of a page's own (a ParentalKey child: a byline, a tag, a correction) saved
+    or deleted. Publishing saves them with the page, which purges its key anyway; a
+    script may change them alone, and what shows the page must follow."""
+    from modelcluster.fields import ParentalKey
+    from wagtail.models import Page
+
+    names = set()
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, ParentalKey) and issubclass(field.related_model, Page):
+            page_id = getattr(instance, field.attname, None)
+            if page_id is not None:
+                names.add(f"page:{page_id}")
+    if names:
+        purge(names)
 
 
 def _has_defaults(setting):

@@ -233,8 +233,9 @@ class Key(str):
 
 
 def object_key(instance):
-    """The surrogate key of a loaded model instance, or None for what no answer shows."""
-    cls = type(instance)
+    """The surrogate key of a loaded model instance (or of a lazy object standing for one,
+    as a site setting read for a request may be), or None for what no answer shows."""
+    cls = instance.__class__
     prefix = _prefixes.get(cls)
     if prefix is None:
         prefix = _prefixes[cls] = _prefix_for(cls)

@@ -1,4 +1,12 @@
-"""Rendering plugin contributions into template slots."""
+"""Rendering plugin contributions into template slots.
+
+A slot in ``PER_REQUEST_SLOTS`` differs from one request to the next (a form with a
+freshly signed token, a thank-you for the reader who just posted). A page kept whole
+for every reader (``news.models.pages.ArticlePage.serve``) is rendered with
+``RENDER_LATER`` set in its context: such a slot renders as its ``stand_in`` there,
+and ``fill_per_request_slots`` puts each request's own HTML in its place. The other
+slots are kept with the page, filed under what they load, like the rest of it.
+"""
 
 import logging
 
@@ -6,9 +14,15 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from cms import kept_fragments
+
 from .registries import template_slots
 
 logger = logging.getLogger("byline.plugins")
+
+PER_REQUEST_SLOTS = ("article_after_body",)
+# In a template's context: per-request slots render as their stand-ins.
+RENDER_LATER = "byline_render_slots_later"
 
 
 def _render_entry(entry, context, request):
@@ -35,3 +49,18 @@ def render_slot(slot, context):
         # Only meta/link/script tags belong in <head>: no wrapping element.
         return format_html_join("\n", "{}", ((html,) for _, html in parts))
     return format_html_join("\n", '<div class="plugin-slot" data-plugin="{}">{}</div>', parts)
+
+
+def stand_in(slot):
+    """What a kept page holds in place of a per-request `slot`."""
+    return kept_fragments.stand_in(f"slot-{slot}")
+
+
+def fill_per_request_slots(html, context):
+    """`html` (a kept page) with each per-request slot's stand-in replaced by its HTML
+    for this request, rendered with `context` (the page's own: ``page``, ``request``)."""
+    for slot in PER_REQUEST_SLOTS:
+        marker = stand_in(slot)
+        if marker in html:
+            html = html.replace(marker, render_slot(slot, context))
+    return html

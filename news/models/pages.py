@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
@@ -24,7 +26,9 @@ from wagtail.search import index
 from cms.api.fields import ModelAPIFields
 from cms.headless.preview import HeadlessPreviewMixin
 from cms.kept_fragments import keep
-from cms.page_cache.keys import Key
+from cms.page_cache.keys import Key, object_key
+from cms.plugins.slots import PER_REQUEST_SLOTS, RENDER_LATER, fill_per_request_slots
+from cms.plugins.slots import stand_in as slot_stand_in
 from cms.public_address import PublicAddressPageMixin
 from cms.visibility import is_snippet_visible, visible, visible_pages
 
@@ -319,12 +323,13 @@ class NewsIndexPage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMix
         return ArticlePage.objects.child_of(self).for_listing()
 
     def route(self, request, path_components):
-        # An article comes in one query with its lead image and what Wagtail's
-        # view-restriction check needs (news.article_loading); anything else as usual.
+        # An article comes in one query with its lead image, and what Wagtail's
+        # view-restriction check needs is known (news.article_loading); anything else
+        # as usual.
         if len(path_components) == 1:
             from ..article_loading import find_article
 
-            article = find_article(self, path_components[0])
+            article = find_article(self, path_components[0], request)
             if article is not None:
                 return article.route(request, [])
         return super().route(request, path_components)
@@ -526,20 +531,53 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         )
 
     def serve(self, request, *args, **kwargs):
-        # The body is rendered once per content and kept for every reader
-        # (cms.kept_fragments): its images, links and embeds are loaded only then.
+        # The page is the same for every reader but for its per-request slots (the
+        # comment form, with its freshly signed token): it is rendered once and kept
+        # (cms.kept_fragments), named by the article's stored row, filed under the
+        # article, its section and lead image (loaded by routing) and all it loads as it
+        # renders; each request fills in its own slots (cms.plugins.slots).
+        request.is_preview = False
+        html = keep(
+            request,
+            f"article-page:{self.pk}",
+            lambda: self._render_page(request, *args, **kwargs),
+            keys=[object_key(shown) for shown in (self, self.section, self._routed_lead) if shown],
+            depends_on=[self._stored_row(), *map(slot_stand_in, PER_REQUEST_SLOTS)],
+        )
+        context = self.get_context(request, *args, **kwargs)
+        return HttpResponse(fill_per_request_slots(html, context))
+
+    def _render_page(self, request, *args, **kwargs):
+        """The page's HTML with stand-ins for its per-request slots. The body is kept on
+        its own, named by its content, for the pages that show it (its images, links and
+        embeds are loaded only when it is rendered)."""
         self.__dict__["rendered_body"] = keep(
             request,
             f"article-body:{self.pk}",
             lambda: self._render_body(request),
             keys=(f"page:{self.pk}",),
-            depends_on=[json.dumps(self.body.get_prep_value(), sort_keys=True, default=str)],
+            depends_on=[self._stored_body()],
         )
         self._load_byline_images()
-        response = super().serve(request, *args, **kwargs)
-        if callable(getattr(response, "render", None)):
-            response.render()
-        return response
+        context = {**self.get_context(request, *args, **kwargs), RENDER_LATER: True}
+        return render_to_string(self.get_template(request, *args, **kwargs), context, request)
+
+    @property
+    def _routed_lead(self):
+        """The lead image, if routing loaded it with the article (news.article_loading)."""
+        return self._state.fields_cache.get("lead_image")
+
+    def _stored_body(self):
+        return json.dumps(self.body.get_prep_value(), sort_keys=True, default=str)
+
+    def _stored_row(self):
+        """The article's stored columns, as text: a kept page is made again when any of
+        them changes, however the article was saved (its bylines, tags and corrections
+        purge its key when they change: cms.page_cache.invalidation)."""
+        return "\x1f".join(
+            self._stored_body() if field.attname == "body" else str(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+        )
 
     def _render_body(self, request):
         """The body's HTML and word count. Its images and their renditions come in two
