@@ -39,12 +39,11 @@ PREFIX = "fragment:"
 def keep(request, name, render, keys=(), depends_on=(), until=None):
     """`render()`'s value, from the store while nothing it shows changed (nor `keys`),
     and not past `until` (a Unix time)."""
-    if request is None or bypasses(request) or getattr(request, "is_preview", False):
+    if not _keeps(request):
         return render()
     from cms.shared_lookups import remember
 
-    language = translation.get_language() or ""
-    name = f"{name}:{_fingerprint(*depends_on, request.get_host(), language)}"
+    name = _named(request, name, depends_on)
 
     def build():
         token = recording.start()
@@ -56,6 +55,26 @@ def keep(request, name, render, keys=(), depends_on=(), until=None):
         return value, record.names | set(keys), soonest
 
     return remember(PREFIX + name, build, request)
+
+
+def kept(request, name, depends_on=()):
+    """What ``keep`` kept under `name` and `depends_on` while it is current, or None:
+    nothing is made (the caller makes it, and keeps it, its own way)."""
+    if not _keeps(request):
+        return None
+    from cms.shared_lookups import peek
+
+    return peek(PREFIX + _named(request, name, depends_on), request)
+
+
+def _keeps(request):
+    """Only what readers share is kept: never for signed-in editors or previews."""
+    return not (request is None or bypasses(request) or getattr(request, "is_preview", False))
+
+
+def _named(request, name, depends_on):
+    language = translation.get_language() or ""
+    return f"{name}:{_fingerprint(*depends_on, request.get_host(), language)}"
 
 
 def _fingerprint(*parts):

@@ -61,23 +61,7 @@ def remember_many(names, build, request=None, *, note=True):
     started = time.time()
     # Scheduled changes are read on the clock visibility uses (cms.visibility).
     now = timezone.now().timestamp()
-    entries = _read_entries(cache, [PREFIX + name for name in names], now)
-    entries = {
-        key: entry
-        for key, entry in entries.items()
-        if entry["until"] is None or entry["until"] > now
-    }
-    valid = store.still_current_many([entry["versions"] for entry in entries.values()])
-    current_entries = {
-        key: entry for (key, entry), ok in zip(entries.items(), valid, strict=True) if ok
-    }
-    found = {}
-    for name in names:
-        entry = current_entries.get(PREFIX + name)
-        if entry is not None:
-            if note:
-                _note(request, entry["keys"], entry["until"])
-            found[name] = entry["value"]
+    found = _current(cache, names, request, note, now)
     missing = [name for name in names if name not in found]
     if not missing:
         return found
@@ -102,6 +86,34 @@ def remember_many(names, build, request=None, *, note=True):
             }
             cache.set(PREFIX + name, entry, timeout)
             _hold(PREFIX + name, entry)
+    return found
+
+
+def peek(name, request=None):
+    """The value kept under `name` while it is current, or None: nothing is made."""
+    now = timezone.now().timestamp()
+    return _current(caches[store.CACHE_ALIAS], [name], request, True, now).get(name)
+
+
+def _current(cache, names, request, note, now):
+    """``{name: value}`` of the `names` whose kept value is current."""
+    entries = _read_entries(cache, [PREFIX + name for name in names], now)
+    entries = {
+        key: entry
+        for key, entry in entries.items()
+        if entry["until"] is None or entry["until"] > now
+    }
+    valid = store.still_current_many([entry["versions"] for entry in entries.values()])
+    current_entries = {
+        key: entry for (key, entry), ok in zip(entries.items(), valid, strict=True) if ok
+    }
+    found = {}
+    for name in names:
+        entry = current_entries.get(PREFIX + name)
+        if entry is not None:
+            if note:
+                _note(request, entry["keys"], entry["until"])
+            found[name] = entry["value"]
     return found
 
 

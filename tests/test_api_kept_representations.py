@@ -159,3 +159,103 @@ def test_signed_in_sessions_get_a_representation_made_afresh(client, story):
     editor = get_user_model().objects.create_superuser("editor", "editor@example.test", "pw")
     client.force_login(editor)
     assert first_item(client)["lead_image"]["alt"] == "The quay at dusk"
+
+
+def test_a_kept_detail_is_found_from_its_address_alone(client, story):
+    url = detail_url(story["article"])
+    first = client.get(url).json()
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url).json()
+    assert again == first and again["title"] == "Harbour reopens"
+    # Not even the page is looked up: the kept answer is named by the address.
+    sql = "\n".join(query["sql"] for query in kept.captured_queries)
+    assert '"wagtailcore_page"' not in sql, sql
+
+
+def test_a_kept_detail_answers_only_what_its_lookup_would(client, story, world):
+    article = story["article"]
+    sport = make_section("Sport", slug="sport")
+    urls = [
+        detail_url(article),
+        f"/api/v2/pages/{article.pk}/",
+        f"{detail_url(article)}?section=world",
+    ]
+    for url in urls:
+        assert first_item(client, url)["title"] == "Harbour reopens"
+    # Other parameters are other lookups: the article is not in Sport, nor a section.
+    assert client.get(f"{detail_url(article)}?section=sport").status_code == 404
+    assert client.get(f"/api/v2/pages/{article.pk}/?type=news.NewsIndexPage").status_code == 404
+    assert client.get(f"/api/v2/pages/{sport.pk}/?type=news.ArticlePage").status_code == 404
+    # Another site's address does not serve it.
+    from wagtail.models import Page, Site
+
+    from home.models import HomePage
+
+    other_root = Page.objects.get(depth=1).add_child(
+        instance=HomePage(title="The Evening Ferry", slug="evening-ferry")
+    )
+    Site.objects.create(hostname="other.example", root_page=other_root, site_name="Ferry")
+    assert client.get(detail_url(article), HTTP_HOST="other.example").status_code == 404
+    assert first_item(client, detail_url(article))["title"] == "Harbour reopens"
+    # Made private: gone from every address at once.
+    restriction = PageViewRestriction.objects.create(
+        page=world, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    restriction.delete()
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    article.unpublish()
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+
+
+def test_a_kept_detail_lives_no_longer_than_its_article(client, world):
+    soon = timezone.now() + timedelta(minutes=2)
+    article = make_article(world, slug="tide", title="Tide tables", expire_at=soon)
+    assert first_item(client, detail_url(article))["title"] == "Tide tables"
+    with time_machine.travel(soon + timedelta(seconds=1)):
+        assert client.get(detail_url(article)).status_code == 404
+
+
+# API v3 -------------------------------------------------------------------------------
+
+
+def v3_detail(article):
+    return f"/api/v3/pages/{article.pk}/"
+
+
+def test_a_v3_detail_is_kept_for_readers_and_follows_its_article(client, story):
+    article, author = story["article"], story["author"]
+    first = client.get(v3_detail(article)).json()
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(v3_detail(article)).json()
+    assert again == first and again["title"] == "Harbour reopens"
+    assert '"wagtailcore_page"' not in "\n".join(q["sql"] for q in kept.captured_queries)
+    article.title = "Harbour reopens on Monday"
+    article.save_revision().publish()
+    assert client.get(v3_detail(article)).json()["title"] == "Harbour reopens on Monday"
+    author.name = "Ada Lovelace-Reporter"
+    author.save()
+    assert client.get(v3_detail(article)).json()["authors"][0]["name"] == "Ada Lovelace-Reporter"
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert client.get(v3_detail(article)).status_code == 404
+    restriction.delete()
+    article.unpublish()
+    assert client.get(v3_detail(article)).status_code == 404
+
+
+def test_a_v3_draft_is_for_token_holders_only(client, story):
+    from tests.api_support import token_for
+
+    article = story["article"]
+    assert client.get(f"{v3_detail(article)}?version=draft").json()["title"] == "Harbour reopens"
+    article.title = "Harbour reopens (draft)"
+    article.save_revision()
+    # Readers get the live version, kept; the token holder the draft, made for them.
+    assert client.get(f"{v3_detail(article)}?version=draft").json()["title"] == "Harbour reopens"
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.test", "pw")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(editor)}"}
+    drafted = client.get(f"{v3_detail(article)}?version=draft", **headers).json()
+    assert drafted["title"] == "Harbour reopens (draft)"
+    assert client.get(v3_detail(article), **headers).json()["title"] == "Harbour reopens"

@@ -110,12 +110,12 @@ def entry_key(request):
         )
     encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "").lower() else ""
     raw = "\n".join(
-        [request.get_host().lower(), request.path, query, accept, encoding, _plugins_on()]
+        [request.get_host().lower(), request.path, query, accept, encoding, plugins_on()]
     )
     return "entry:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
-def _plugins_on():
+def plugins_on():
     """The enabled plugins and their versions: switching one on or off (a restart with
     other settings) changes what pages show, so answers made before are not reused."""
     return ",".join(

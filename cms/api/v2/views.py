@@ -35,7 +35,8 @@ from cms.api.specific import specific_for_api, with_api_relations
 from cms.api.visibility import private_collections, public_pages, searchable_public_pages
 from cms.http_cache import next_visibility_change
 from cms.kept_counts import KeptCountV2Pagination
-from cms.kept_fragments import keep
+from cms.kept_fragments import keep, kept
+from cms.page_cache.keys import plugins_on, request_site_key
 from cms.public_address import own_type, public_page_url
 from cms.resilience import database_failure
 
@@ -151,6 +152,13 @@ class PublicEndpointMixin:
     def detail_view(self, request, pk):
         if int(pk) > MAX_INTEGER:
             raise Http404("not found")
+        if self.keeps_representations:
+            # A detail kept for readers is found from the address alone: it was kept only
+            # after the object passed the lookup with these very parameters, and it is
+            # purged when the object, its visibility or its site changes.
+            found = kept(request, f"api:{self.name}", self._detail_named(pk))
+            if found is not None:
+                return Response(found[0])
         instance = self.get_object()
         serializer = self.get_serializer(instance)
         names = serializer.fields.keys()
@@ -163,33 +171,42 @@ class PublicEndpointMixin:
         return Response(self.represent([instance], names, serialize, detail=True)[0])
 
     def represent(self, items, names, serialize, *, detail=False):
-        """`serialize(items)`, kept for readers when the endpoint keeps representations:
-        named by the items, the fields shown and the query parameters that change how
-        they are shown (everything but the listing's filters and paging), and filed under
-        the items' own keys and whatever serialising them loaded."""
+        """`serialize(items)`, kept for readers when the endpoint keeps representations.
+        A listing's is named by the items, the fields shown and the query parameters that
+        change how they are shown (everything but its filters and paging); a detail's by
+        its address (``_detail_named``). Either is filed under the items' own keys, the
+        site and whatever serialising them loaded."""
         if not self.keeps_representations:
             return serialize(items)
-        shown = sorted(
-            (key, value)
-            for key, value in self.request.GET.items()
-            if key not in self.selecting_parameters
-        )
-        depends_on = (
-            "detail" if detail else "listing",
-            ",".join(str(item.pk) for item in items),
-            *names,
-            repr(shown),
-        )
+        if detail:
+            depends_on = self._detail_named(items[0].pk)
+        else:
+            shown = sorted(
+                (key, value)
+                for key, value in self.request.GET.items()
+                if key not in self.selecting_parameters
+            )
+            depends_on = ("listing", ",".join(str(item.pk) for item in items), *names, repr(shown))
         # What a page shows of others (its related articles, its section) changes with
         # a view restriction or with a page going live or expiring, with no event.
         return keep(
             self.request,
             f"api:{self.name}",
             lambda: serialize(items),
-            keys=("restrictions", *(f"page:{item.pk}" for item in items)),
+            keys=(
+                "restrictions",
+                request_site_key(self.request),
+                *(f"page:{item.pk}" for item in items),
+            ),
             depends_on=depends_on,
             until=next_visibility_change(),
         )
+
+    def _detail_named(self, pk):
+        """What a detail's representation is named by: the object, every query parameter
+        (filters included: they decide whether it is found) and the enabled plugins (they
+        add fields)."""
+        return ("detail", str(int(pk)), plugins_on(), repr(sorted(self.request.GET.lists())))
 
     #: Query parameters that choose which objects are listed, not how each is shown.
     selecting_parameters = frozenset(

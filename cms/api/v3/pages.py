@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Literal, cast
 
 from django.db.models import Model
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from ninja import Path, Query, Router
@@ -35,7 +35,10 @@ from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.problems import Problem
 from cms.api.specific import specific_for_api, with_api_relations
 from cms.api.visibility import public_pages, searchable_public_pages
+from cms.http_cache import next_visibility_change
 from cms.kept_counts import KeptCountPagination
+from cms.kept_fragments import keep
+from cms.page_cache.keys import plugins_on, request_site_key
 from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
 from news.search import searches_in_sql
@@ -183,9 +186,28 @@ def get_page(
     version: Literal["live", "draft"] | None = Query("live", description=VERSION),
     rich_text_format: RichTextOutputFormat | None = Query(None),
 ):
-    page = get_object_or_404(readable_pages(request), pk=page_id)
-    if version == "draft" and request.user.is_authenticated:
-        return page.get_latest_revision_as_object()
+    if request.user.is_authenticated:
+        page = get_object_or_404(readable_pages(request), pk=page_id)
+        if version == "draft":
+            return page.get_latest_revision_as_object()
+        return _page_detail(request, page)
+    # Readers share it: kept by its address, as API v2's details are (only a page that
+    # passed the lookup with these very parameters was kept; purged when the page, its
+    # visibility or its site changes, and whatever it shows is filed under it).
+    body = keep(
+        request,
+        "api-v3:pages",
+        lambda: (
+            _page_detail(request, get_object_or_404(readable_pages(request), pk=page_id)).content
+        ),
+        keys=("restrictions", request_site_key(request), f"page:{page_id}"),
+        depends_on=("detail", str(page_id), plugins_on(), repr(sorted(request.GET.lists()))),
+        until=next_visibility_change(),
+    )
+    return HttpResponse(body, content_type="application/json")
+
+
+def _page_detail(request, page):
     page = specific_for_api(page)
     prefetch_api_fields([page])
     # Wagtail's meta.parent is get_parent(), a generic Page: cache its own type in
