@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from cms.page_cache import store
 from tests.factories import (
     body_with_every_block,
     make_article,
@@ -455,7 +456,9 @@ def test_advertised_feeds_resolve(client, newsroom):
 
 
 def feed_queries(client, path):
-    client.get(path)  # the first request makes any missing image renditions
+    """Queries of a feed made afresh (the first request makes any missing renditions)."""
+    client.get(path)
+    store.purge("feeds")  # as a publication would: the kept document is made again
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
@@ -623,3 +626,55 @@ def test_every_feed_format_carries_the_logo(client, newsroom, scope):
     for url, size in ((rss.image.href, (144, 144)), (atom.logo, (512, 512))):
         with Image.open(io.BytesIO(static_file_served(client, url))) as image:
             assert image.size == size
+
+
+# Kept documents ----------------------------------------------------------------------
+
+
+def feed_titles(client, path="/feed/"):
+    return [entry.title for entry in parse(client.get(path)).entries]
+
+
+def test_a_feed_is_made_once_for_every_reader(client, newsroom):
+    first = client.get("/feed/")
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get("/feed/")
+    assert len(kept) == 0, [query["sql"][:120] for query in kept.captured_queries]
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_kept_feed_follows_what_it_lists_and_shows(client, newsroom):
+    world, ada, lead = newsroom["world"], newsroom["ada"], newsroom["lead"]
+    section_feed = f"/sections/{world.slug}/feed/"
+    before = feed_titles(client)
+    assert before[0] == lead.title and feed_titles(client, section_feed)[0] == lead.title
+    # Published: at the top of the feeds it belongs to.
+    fresh = make_article(world, title="Lighthouse relit", authors=[ada])
+    assert feed_titles(client)[0] == "Lighthouse relit"
+    assert feed_titles(client, section_feed)[0] == "Lighthouse relit"
+    # An author renamed: their name on every item.
+    ada.name = "Ada Harbourside"
+    ada.save_revision().publish()
+    entry = parse(client.get("/feed/")).entries[0]
+    assert [author["name"] for author in entry.authors] == ["Ada Harbourside"]
+    # Made private, then unpublished: gone.
+    restriction = PageViewRestriction.objects.create(
+        page=fresh, restriction_type="password", password="x"
+    )
+    assert "Lighthouse relit" not in feed_titles(client)
+    restriction.delete()
+    assert feed_titles(client)[0] == "Lighthouse relit"
+    fresh.unpublish()
+    assert feed_titles(client) == before
+
+
+def test_a_kept_feed_lives_no_longer_than_the_next_scheduled_article(client, newsroom):
+    import time_machine
+
+    soon = datetime.now(tz=UTC) + timedelta(minutes=2)
+    make_article(newsroom["world"], title="Tide tables for the week", publication_date=soon)
+    assert "Tide tables for the week" not in feed_titles(client)
+    with time_machine.travel(soon + timedelta(seconds=1)):
+        assert feed_titles(client)[0] == "Tide tables for the week"

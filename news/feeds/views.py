@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
@@ -12,6 +12,8 @@ from taggit.models import Tag
 from wagtail.models import Site
 
 from authors.models import Author
+from cms.http_cache import next_visibility_change
+from cms.kept_fragments import keep
 from cms.visibility import visible, visible_snippets
 
 from ..absolute_urls import absolute_url, site_root_url
@@ -55,6 +57,38 @@ class ArticleFeed(Feed):
         Raise `ObjectDoesNotExist` for an unknown scope (answered with 404).
         """
         raise NotImplementedError
+
+    def __call__(self, request, *args, **kwargs):
+        # The document is the same for every reader until an article of any feed is
+        # published, unpublished, moved or saved live ("articles", "feeds"), a view
+        # restriction changes, the next scheduled change, or an author, tag, image or
+        # section it shows changes (filed under what it loads): kept whole
+        # (cms.kept_fragments), as a sitemap is. An unknown scope (404) keeps nothing.
+        def build():
+            response = super(ArticleFeed, self).__call__(request, *args, **kwargs)
+            return (
+                response.content,
+                response.headers["Content-Type"],
+                response.headers.get("Last-Modified"),
+            )
+
+        content, content_type, last_modified = keep(
+            request,
+            "feed",
+            build,
+            keys=("feeds", "articles", "restrictions"),
+            depends_on=(
+                request.path,
+                site_root_url(request),
+                str(settings.BYLINE_FEED_ITEMS),
+                str(settings.BYLINE_FEED_FULL_CONTENT),
+            ),
+            until=next_visibility_change(),
+        )
+        response = HttpResponse(content, content_type=content_type)
+        if last_modified is not None:
+            response.headers["Last-Modified"] = last_modified
+        return response
 
     def get_object(self, request, **kwargs):
         root_url = site_root_url(request)
