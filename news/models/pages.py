@@ -11,6 +11,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -545,7 +546,11 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
             depends_on=[self._stored_row(), *map(slot_stand_in, PER_REQUEST_SLOTS)],
         )
         context = self.get_context(request, *args, **kwargs)
-        return HttpResponse(fill_per_request_slots(html, context))
+        response = HttpResponse(fill_per_request_slots(html, context))
+        # Whoever is signed in sees another page (Wagtail's user bar, the page made
+        # afresh): said even when the kept page was served without reading the session.
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
     def _render_page(self, request, *args, **kwargs):
         """The page's HTML with stand-ins for its per-request slots. The body is kept on
