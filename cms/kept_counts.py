@@ -169,6 +169,14 @@ class KeptCountV2Pagination(WagtailPagination):
         self.total_count = request_count(request, queryset)
         return page
 
+    def paginate_ids(self, queryset, request, view=None):
+        """``paginate_queryset`` for the ids alone: the page's ids in order, no rows read."""
+        ids = super().paginate_queryset(
+            _Uncounted(queryset.values_list("pk", flat=True)), request, view
+        )
+        self.total_count = request_count(request, queryset)
+        return list(ids)
+
 
 class _Uncounted:
     """A queryset whose count is left to ``KeptCountPagination``; slicing passes through."""

@@ -60,6 +60,23 @@ def test_a_listing_is_serialised_once_for_every_reader(client, story):
     assert '"taggit_tag"' not in sql
 
 
+def test_a_kept_listing_reads_only_the_ids_of_its_page(client, story, world):
+    make_article(world, slug="ferry", title="Ferry returns")
+    first = client.get(LISTING).json()
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(LISTING).json()
+    assert again == first
+    assert [item["title"] for item in again["items"]] == ["Ferry returns", "Harbour reopens"]
+    # One query, for the page's ids: no row, body or byline of the articles is read.
+    sql = [query["sql"] for query in kept.captured_queries]
+    assert len(sql) == 1, sql
+    assert '"news_articlepage"."body"' not in sql[0] and '"authors_author"' not in sql[0]
+    # Another page of the listing is its own answer, and so is a filtered one.
+    second = client.get(f"{LISTING}&offset=1&limit=1").json()
+    assert [item["title"] for item in second["items"]] == ["Harbour reopens"]
+    assert second["meta"]["total_count"] == 2
+
+
 def test_each_shape_of_answer_is_kept_apart(client, story):
     article = story["article"]
     assert set(first_item(client, "/api/v2/articles/?fields=_,title")) == {"title"}
@@ -259,3 +276,18 @@ def test_a_v3_draft_is_for_token_holders_only(client, story):
     drafted = client.get(f"{v3_detail(article)}?version=draft", **headers).json()
     assert drafted["title"] == "Harbour reopens (draft)"
     assert client.get(v3_detail(article), **headers).json()["title"] == "Harbour reopens"
+
+
+def test_a_kept_answer_is_sent_as_its_json_text_or_indented_on_request(client, story):
+    import json
+
+    for url in (LISTING, detail_url(story["article"])):
+        first = client.get(url)
+        again = client.get(url)
+        assert again.content == first.content and again["Content-Type"] == "application/json"
+        assert b"\n" not in again.content  # compact, as Wagtail's data rendered by DRF
+        indented = client.get(url, HTTP_ACCEPT="application/json; indent=4")
+        assert indented.content.startswith(b'{\n    "')
+        assert json.loads(indented.content) == json.loads(first.content)
+        browsable = client.get(url, HTTP_ACCEPT="text/html")
+        assert browsable.status_code == 200 and "Harbour reopens" in browsable.content.decode()

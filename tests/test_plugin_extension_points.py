@@ -173,6 +173,34 @@ def test_slots_render_in_their_places_in_order_and_a_failing_one_is_skipped(clie
 
 @pytest.mark.extension_point("register_template_slots")
 @pytest.mark.django_db
+def test_the_slot_after_the_body_is_rendered_for_each_request_the_others_kept(client):
+    """The article page is kept for every reader with its head and sidebar; the slot
+    after its body is rendered for each request (cms.plugins.slots.PER_REQUEST_SLOTS)."""
+    calls = {"after": 0, "side": 0}
+
+    def count(slot, tag):
+        def render(ctx):
+            calls[slot] += 1
+            return f'<p id="{slot}-count">{calls[slot]}</p>' if tag else ""
+
+        return render
+
+    def add(registry):
+        registry.register("article_after_body", render=count("after", True))
+        registry.register("article_sidebar", render=count("side", True))
+
+    with temporary_hooks(("register_template_slots", add)):
+        article = make_article(title="Counted story")
+        seen = []
+        for _ in range(3):
+            soup = BeautifulSoup(client.get(article.url).content, "html.parser")
+            seen.append((soup.select_one("#after-count").text, soup.select_one("#side-count").text))
+    assert seen == [("1", "1"), ("2", "1"), ("3", "1")]
+    assert "byline-kept-" not in str(soup)
+
+
+@pytest.mark.extension_point("register_template_slots")
+@pytest.mark.django_db
 def test_slot_template_contribution_gets_the_page_context(client, tmp_path, settings):
     templates = tmp_path / "templates" / "slotplugin"
     templates.mkdir(parents=True)

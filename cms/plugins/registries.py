@@ -182,9 +182,12 @@ class ApiFieldRegistry(Registry):
         ]
 
 
+# The article page is kept for every reader with its head and sidebar; the slot after
+# its body is rendered for each request (cms.plugins.slots.PER_REQUEST_SLOTS).
 SLOTS = {
     "head": "inside <head> of every page (meta, link and script tags)",
-    "article_after_body": "after an article's body and author boxes (comments, mentions)",
+    "article_after_body": "after an article's body and author boxes (comments, mentions);"
+    " rendered for each request",
     "article_sidebar": "beside an article (related material, notices)",
 }
 

@@ -15,6 +15,8 @@ from django.core.exceptions import FieldError, ValidationError
 from django.db import DatabaseError, models
 from django.http import Http404
 from django.urls import NoReverseMatch
+from django.utils.functional import classproperty
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from taggit.managers import TaggableManager
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
@@ -32,6 +34,7 @@ from cms.api.params import (
     check_query_string,
 )
 from cms.api.specific import specific_for_api, with_api_relations
+from cms.api.v2.raw_json import KeptJSONRenderer, RawJSON, encode
 from cms.api.visibility import private_collections, public_pages, searchable_public_pages
 from cms.http_cache import next_visibility_change
 from cms.kept_counts import KeptCountV2Pagination
@@ -91,6 +94,14 @@ class PublicEndpointMixin:
         super().initial(request, *args, **kwargs)
         check_query_string(request.META.get("QUERY_STRING", ""))
 
+    @classproperty
+    def renderer_classes(cls):
+        # Kept representations are sent as the JSON text they were kept as (.raw_json).
+        return [
+            KeptJSONRenderer if renderer is JSONRenderer else renderer
+            for renderer in super().renderer_classes
+        ]
+
     def get_renderer_context(self):
         # Compact JSON: Wagtail indents every answer by four spaces, which makes Python
         # encode it in pure Python (the C encoder does only compact output) and the
@@ -131,7 +142,17 @@ class PublicEndpointMixin:
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
         try:
-            items = list(self.paginate_queryset(queryset))
+            if self.keeps_representations and isinstance(queryset, models.QuerySet):
+                # A page of a listing kept for readers is found from its ids: its rows
+                # (bodies, lead images, bylines) are read only when it is made again.
+                ids = self.paginator.paginate_ids(queryset, request, self)
+                found = kept(request, f"api:{self.name}", self._listing_named(ids))
+                if found is not None:
+                    return self.get_paginated_response(RawJSON(found))
+                rows = queryset.filter(pk__in=ids).in_bulk()
+                items = [rows[pk] for pk in ids if pk in rows]
+            else:
+                items = list(self.paginate_queryset(queryset))
         except DatabaseError as error:
             # Only the engine refusing the words is the client's fault; a locked
             # or unreachable database goes on to a 503 (cms/resilience.py).
@@ -147,7 +168,7 @@ class PublicEndpointMixin:
             with self.serialization_context(some):
                 return serializer.to_representation(some)
 
-        return self.get_paginated_response(self.represent(items, names, serialize))
+        return self.get_paginated_response(self.represent(items, serialize))
 
     def detail_view(self, request, pk):
         if int(pk) > MAX_INTEGER:
@@ -158,7 +179,7 @@ class PublicEndpointMixin:
             # purged when the object, its visibility or its site changes.
             found = kept(request, f"api:{self.name}", self._detail_named(pk))
             if found is not None:
-                return Response(found[0])
+                return Response(RawJSON(found))
         instance = self.get_object()
         serializer = self.get_serializer(instance)
         names = serializer.fields.keys()
@@ -166,33 +187,28 @@ class PublicEndpointMixin:
         def serialize(some):
             prefetch_api_fields(some, names)
             with self.serialization_context(some):
-                return [serializer.to_representation(item) for item in some]
+                return serializer.to_representation(some[0])
 
-        return Response(self.represent([instance], names, serialize, detail=True)[0])
+        return Response(self.represent([instance], serialize, detail=True))
 
-    def represent(self, items, names, serialize, *, detail=False):
-        """`serialize(items)`, kept for readers when the endpoint keeps representations.
-        A listing's is named by the items, the fields shown and the query parameters that
-        change how they are shown (everything but its filters and paging); a detail's by
-        its address (``_detail_named``). Either is filed under the items' own keys, the
-        site and whatever serialising them loaded."""
+    def represent(self, items, serialize, *, detail=False):
+        """`serialize(items)`, kept for readers as its JSON text when the endpoint keeps
+        representations (``RawJSON``, .raw_json): a listing's named by its items and how
+        they are shown (``_listing_named``), a detail's by its address
+        (``_detail_named``). Either is filed under the items' own keys, the site and
+        whatever serialising them loaded."""
         if not self.keeps_representations:
             return serialize(items)
         if detail:
             depends_on = self._detail_named(items[0].pk)
         else:
-            shown = sorted(
-                (key, value)
-                for key, value in self.request.GET.items()
-                if key not in self.selecting_parameters
-            )
-            depends_on = ("listing", ",".join(str(item.pk) for item in items), *names, repr(shown))
+            depends_on = self._listing_named([item.pk for item in items])
         # What a page shows of others (its related articles, its section) changes with
         # a view restriction or with a page going live or expiring, with no event.
-        return keep(
+        text = keep(
             self.request,
             f"api:{self.name}",
-            lambda: serialize(items),
+            lambda: encode(serialize(items)),
             keys=(
                 "restrictions",
                 request_site_key(self.request),
@@ -201,12 +217,24 @@ class PublicEndpointMixin:
             depends_on=depends_on,
             until=next_visibility_change(),
         )
+        return RawJSON(text)
+
+    def _listing_named(self, ids):
+        """What a page of a listing's representation is named by: its items, the
+        parameters that change how they are shown (not the filters or paging: the items
+        say what they chose) and the enabled plugins (they add fields)."""
+        shown = sorted(
+            (key, value)
+            for key, value in self.request.GET.lists()
+            if key not in self.selecting_parameters
+        )
+        return ("listing-json", ",".join(map(str, ids)), plugins_on(), repr(shown))
 
     def _detail_named(self, pk):
         """What a detail's representation is named by: the object, every query parameter
         (filters included: they decide whether it is found) and the enabled plugins (they
         add fields)."""
-        return ("detail", str(int(pk)), plugins_on(), repr(sorted(self.request.GET.lists())))
+        return ("detail-json", str(int(pk)), plugins_on(), repr(sorted(self.request.GET.lists())))
 
     #: Query parameters that choose which objects are listed, not how each is shown.
     selecting_parameters = frozenset(
