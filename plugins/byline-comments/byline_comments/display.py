@@ -36,7 +36,8 @@ def _int(value):
 
 def discussion_options(article):
     """The article's comment options row (or None): dated by every change to its comments."""
-    return ArticleCommentOptions.objects.filter(article_id=article.pk).first()
+    # One row at most (the article is its key): no ordering for first() to add.
+    return next(iter(ArticleCommentOptions.objects.filter(pk=article.pk).order_by()[:1]), None)
 
 
 def comment_section_context(article, request, options, form_token=None):
