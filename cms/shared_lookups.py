@@ -214,7 +214,7 @@ def sites_changed(sender, instance=None, **kwargs):
 def page_saved(sender, instance=None, created=False, **kwargs):
     """A site root (depth 2 or above) or a section saved or deleted, published or not;
     a page added under a site root or deleted from under one; a live article saved or
-    an article deleted."""
+    an article deleted; a live page saved as not live."""
     from django.db.models.signals import post_delete
 
     from news.models import ArticlePage, NewsIndexPage
@@ -233,21 +233,26 @@ def page_saved(sender, instance=None, created=False, **kwargs):
     if isinstance(instance, ArticlePage) and (instance.live or kwargs.get("signal") is post_delete):
         store.purge(*ARTICLES_KEYS)
     elif instance.__dict__.pop(_WAS_LIVE, False):
-        # A live article saved as not live by a script (no unpublish event): it leaves
-        # every listing, and every stored answer that shows it is stale.
-        store.purge(*ARTICLES_KEYS, f"page:{instance.pk}")
+        # A live page saved as not live by a script (no unpublish event): what an
+        # unpublication purges (every stored or kept answer that shows it, the listings
+        # an article leaves, the CDN), and the lookups that list articles.
+        from cms.page_cache.invalidation import page_changed
+
+        page_changed(instance)
+        if isinstance(instance, ArticlePage):
+            store.purge(*ARTICLES_KEYS)
 
 
 _WAS_LIVE = "_byline_was_live"
 
 
-def article_saving(sender, instance=None, **kwargs):
-    """Before an article is saved as not live: whether its row says live (one query, on
-    saves of drafts only), so that ``page_saved`` knows it was taken off the site."""
-    from news.models import ArticlePage
+def page_saving(sender, instance=None, **kwargs):
+    """Before a page is saved as not live: whether its row says live (one query, on saves
+    of drafts only), so that ``page_saved`` knows it was taken off the site."""
+    from wagtail.models import Page
 
-    if isinstance(instance, ArticlePage) and instance.pk and not instance.live:
-        was_live = ArticlePage.objects.filter(pk=instance.pk, live=True).exists()
+    if isinstance(instance, Page) and instance.pk and not instance.live:
+        was_live = Page.objects.filter(pk=instance.pk, live=True).exists()
         instance.__dict__[_WAS_LIVE] = was_live
 
 
@@ -333,10 +338,13 @@ def connect_signals():
     from wagtail.models import Page, Site, get_page_models
     from wagtail.signals import post_page_move
 
-    from news.models import ArticleAuthor, ArticlePage, ArticlePageTag
+    from news.models import ArticleAuthor, ArticlePageTag
 
     post_page_move.connect(page_moved, dispatch_uid="byline-shared-lookups-move")
-    pre_save.connect(article_saving, sender=ArticlePage, dispatch_uid="byline-shared-lookups-live")
+    for model in get_page_models():
+        pre_save.connect(
+            page_saving, sender=model, dispatch_uid=f"byline-shared-lookups-live-{model}"
+        )
     for model in (ArticlePageTag, ArticleAuthor):
         for signal in (post_save, post_delete):
             signal.connect(

@@ -291,3 +291,16 @@ def test_a_kept_answer_is_sent_as_its_json_text_or_indented_on_request(client, s
         assert json.loads(indented.content) == json.loads(first.content)
         browsable = client.get(url, HTTP_ACCEPT="text/html")
         assert browsable.status_code == 200 and "Harbour reopens" in browsable.content.decode()
+
+
+def test_a_kept_detail_follows_a_page_taken_off_by_a_script(client, story, world):
+    article = story["article"]
+    urls = [detail_url(article), f"/api/v2/pages/{world.pk}/", v3_detail(article)]
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    # Saved as not live with no unpublish event: gone from the kept answers at once.
+    world.live = False
+    world.save()
+    assert client.get(f"/api/v2/pages/{world.pk}/").status_code == 404
+    article.live = False
+    article.save()
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]

@@ -560,3 +560,19 @@ def test_plugin_admin_menu_item_and_settings_page_appear_in_the_admin(admin_clie
 
 def test_logging_configuration_names_the_plugin_logger():
     assert logging.getLogger("byline.plugins").getEffectiveLevel() <= logging.ERROR
+
+
+@pytest.mark.extension_point("register_template_slots")
+@pytest.mark.django_db
+def test_the_per_request_slot_gets_what_the_context_processors_add(client):
+    def add(registry):
+        registry.register(
+            "article_after_body",
+            render=lambda ctx: f'<p id="ctx">{ctx["site_name"]}|{ctx["user"].is_anonymous}</p>',
+        )
+
+    with temporary_hooks(("register_template_slots", add)):
+        article = make_article(title="Context story")
+        for _ in range(2):  # made, then kept
+            soup = BeautifulSoup(client.get(article.url).content, "html.parser")
+            assert soup.select_one("#ctx").text == "The Byline Courier|True"

@@ -10,6 +10,7 @@ slots are kept with the page, filed under what they load, like the rest of it.
 
 import logging
 
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -56,11 +57,18 @@ def stand_in(slot):
     return kept_fragments.stand_in(f"slot-{slot}")
 
 
-def fill_per_request_slots(html, context):
+def fill_per_request_slots(html, context, request):
     """`html` (a kept page) with each per-request slot's stand-in replaced by its HTML
-    for this request, rendered with `context` (the page's own: ``page``, ``request``)."""
-    for slot in PER_REQUEST_SLOTS:
-        marker = stand_in(slot)
+    for this request, rendered with `context` (the page's own: ``page``, ``request``)
+    and what the context processors add (``settings``, ``user``...), as in the page."""
+    markers = [(slot, stand_in(slot)) for slot in PER_REQUEST_SLOTS]
+    if not any(marker in html for _, marker in markers):
+        return html
+    processed = {}
+    for processor in engines["django"].engine.template_context_processors:
+        processed.update(processor(request))
+    context = {**processed, **context}
+    for slot, marker in markers:
         if marker in html:
             html = html.replace(marker, render_slot(slot, context))
     return html

@@ -14,6 +14,7 @@ from wagtail.models import Site
 from authors.models import Author
 from cms.http_cache import next_visibility_change
 from cms.kept_fragments import keep
+from cms.page_cache.keys import plugins_on, request_site_key
 from cms.visibility import visible, visible_snippets
 
 from ..absolute_urls import absolute_url, site_root_url
@@ -76,10 +77,11 @@ class ArticleFeed(Feed):
             request,
             "feed",
             build,
-            keys=("feeds", "articles", "restrictions"),
+            keys=("feeds", "articles", "restrictions", request_site_key(request)),
             depends_on=(
                 request.path,
                 site_root_url(request),
+                plugins_on(),  # their blocks render in the bodies
                 str(settings.BYLINE_FEED_ITEMS),
                 str(settings.BYLINE_FEED_FULL_CONTENT),
             ),

@@ -27,7 +27,7 @@ from wagtail.search import index
 from cms.api.fields import ModelAPIFields
 from cms.headless.preview import HeadlessPreviewMixin
 from cms.kept_fragments import keep
-from cms.page_cache.keys import Key, object_key
+from cms.page_cache.keys import Key, object_key, plugins_on, request_site_key
 from cms.plugins.slots import PER_REQUEST_SLOTS, RENDER_LATER, fill_per_request_slots
 from cms.plugins.slots import stand_in as slot_stand_in
 from cms.public_address import PublicAddressPageMixin
@@ -542,11 +542,15 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
             request,
             f"article-page:{self.pk}",
             lambda: self._render_page(request, *args, **kwargs),
-            keys=[object_key(shown) for shown in (self, self.section, self._routed_lead) if shown],
-            depends_on=[self._stored_row(), *map(slot_stand_in, PER_REQUEST_SLOTS)],
+            keys=[
+                request_site_key(request),
+                *(object_key(shown) for shown in (self, self.section, self._routed_lead) if shown),
+            ],
+            # The enabled plugins put blocks, head links and a sidebar in it.
+            depends_on=[self._stored_row(), plugins_on(), *map(slot_stand_in, PER_REQUEST_SLOTS)],
         )
         context = self.get_context(request, *args, **kwargs)
-        response = HttpResponse(fill_per_request_slots(html, context))
+        response = HttpResponse(fill_per_request_slots(html, context, request))
         # Whoever is signed in sees another page (Wagtail's user bar, the page made
         # afresh): said even when the kept page was served without reading the session.
         patch_vary_headers(response, ("Cookie",))
