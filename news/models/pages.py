@@ -538,10 +538,11 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
         # article, its section and lead image (loaded by routing) and all it loads as it
         # renders; each request fills in its own slots (cms.plugins.slots).
         request.is_preview = False
+        context = self.get_context(request, *args, **kwargs)
         html = keep(
             request,
             f"article-page:{self.pk}",
-            lambda: self._render_page(request, *args, **kwargs),
+            lambda: self._render_page(request, context, *args, **kwargs),
             keys=[
                 request_site_key(request),
                 *(object_key(shown) for shown in (self, self.section, self._routed_lead) if shown),
@@ -549,14 +550,13 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
             # The enabled plugins put blocks, head links and a sidebar in it.
             depends_on=[self._stored_row(), plugins_on(), *map(slot_stand_in, PER_REQUEST_SLOTS)],
         )
-        context = self.get_context(request, *args, **kwargs)
         response = HttpResponse(fill_per_request_slots(html, context, request))
         # Whoever is signed in sees another page (Wagtail's user bar, the page made
         # afresh): said even when the kept page was served without reading the session.
         patch_vary_headers(response, ("Cookie",))
         return response
 
-    def _render_page(self, request, *args, **kwargs):
+    def _render_page(self, request, context, *args, **kwargs):
         """The page's HTML with stand-ins for its per-request slots. The body is kept on
         its own, named by its content, for the pages that show it (its images, links and
         embeds are loaded only when it is rendered)."""
@@ -568,8 +568,8 @@ class ArticlePage(HeadlessPreviewMixin, PublicAddressPageMixin, SocialImageMixin
             depends_on=[self._stored_body()],
         )
         self._load_byline_images()
-        context = {**self.get_context(request, *args, **kwargs), RENDER_LATER: True}
-        return render_to_string(self.get_template(request, *args, **kwargs), context, request)
+        template = self.get_template(request, *args, **kwargs)
+        return render_to_string(template, {**context, RENDER_LATER: True}, request)
 
     @property
     def _routed_lead(self):

@@ -27,6 +27,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.models import Site
 
 from cms.api.fields import prefetch_api_fields
+from cms.api.kept_details import answer_keys, detail_named
 from cms.api.params import (
     MAX_INTEGER,
     SEARCH_NOT_UNDERSTOOD,
@@ -39,7 +40,7 @@ from cms.api.visibility import private_collections, public_pages, searchable_pub
 from cms.http_cache import next_visibility_change
 from cms.kept_counts import KeptCountV2Pagination
 from cms.kept_fragments import keep, kept
-from cms.page_cache.keys import plugins_on, request_site_key
+from cms.page_cache.keys import plugins_on
 from cms.public_address import own_type, public_page_url
 from cms.resilience import database_failure
 
@@ -177,7 +178,7 @@ class PublicEndpointMixin:
             # A detail kept for readers is found from the address alone: it was kept only
             # after the object passed the lookup with these very parameters, and it is
             # purged when the object, its visibility or its site changes.
-            found = kept(request, f"api:{self.name}", self._detail_named(pk))
+            found = kept(request, f"api:{self.name}", ("json", *detail_named(request, pk)))
             if found is not None:
                 return Response(RawJSON(found))
         instance = self.get_object()
@@ -195,12 +196,12 @@ class PublicEndpointMixin:
         """`serialize(items)`, kept for readers as its JSON text when the endpoint keeps
         representations (``RawJSON``, .raw_json): a listing's named by its items and how
         they are shown (``_listing_named``), a detail's by its address
-        (``_detail_named``). Either is filed under the items' own keys, the site and
+        (``cms.api.kept_details``). Either is filed under the items' own keys, the site and
         whatever serialising them loaded."""
         if not self.keeps_representations:
             return serialize(items)
         if detail:
-            depends_on = self._detail_named(items[0].pk)
+            depends_on = ("json", *detail_named(self.request, items[0].pk))
         else:
             depends_on = self._listing_named([item.pk for item in items])
         # What a page shows of others (its related articles, its section) changes with
@@ -209,11 +210,7 @@ class PublicEndpointMixin:
             self.request,
             f"api:{self.name}",
             lambda: encode(serialize(items)),
-            keys=(
-                "restrictions",
-                request_site_key(self.request),
-                *(f"page:{item.pk}" for item in items),
-            ),
+            keys=answer_keys(self.request, [item.pk for item in items]),
             depends_on=depends_on,
             until=next_visibility_change(),
         )
@@ -229,12 +226,6 @@ class PublicEndpointMixin:
             if key not in self.selecting_parameters
         )
         return ("listing-json", ",".join(map(str, ids)), plugins_on(), repr(shown))
-
-    def _detail_named(self, pk):
-        """What a detail's representation is named by: the object, every query parameter
-        (filters included: they decide whether it is found) and the enabled plugins (they
-        add fields)."""
-        return ("detail-json", str(int(pk)), plugins_on(), repr(sorted(self.request.GET.lists())))
 
     #: Query parameters that choose which objects are listed, not how each is shown.
     selecting_parameters = frozenset(

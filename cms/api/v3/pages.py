@@ -31,6 +31,7 @@ from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page, Site
 
 from cms.api.fields import prefetch_api_fields
+from cms.api.kept_details import answer_keys, detail_named
 from cms.api.params import MAX_INTEGER, InvalidParameter
 from cms.api.problems import Problem
 from cms.api.specific import specific_for_api, with_api_relations
@@ -38,7 +39,6 @@ from cms.api.visibility import public_pages, searchable_public_pages
 from cms.http_cache import next_visibility_change
 from cms.kept_counts import KeptCountPagination
 from cms.kept_fragments import keep
-from cms.page_cache.keys import plugins_on, request_site_key
 from cms.public_address import own_type, public_page_url
 from news.api.search import search_pages
 from news.search import searches_in_sql
@@ -200,8 +200,8 @@ def get_page(
         lambda: (
             _page_detail(request, get_object_or_404(readable_pages(request), pk=page_id)).content
         ),
-        keys=("restrictions", request_site_key(request), f"page:{page_id}"),
-        depends_on=("detail", str(page_id), plugins_on(), repr(sorted(request.GET.lists()))),
+        keys=answer_keys(request, [page_id]),
+        depends_on=detail_named(request, page_id),
         until=next_visibility_change(),
     )
     return HttpResponse(body, content_type="application/json")

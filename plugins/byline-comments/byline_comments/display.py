@@ -90,7 +90,7 @@ def comment_section_context(article, request, options, form_token=None):
 
 @dataclass(frozen=True)
 class DiscussionDates:
-    """What HTTP caching needs to know of the discussion shown (``note_dates``)."""
+    """What HTTP caching needs to know of the discussion shown (``note``)."""
 
     changed_at: datetime | None
     newest: datetime | None
@@ -141,11 +141,9 @@ def render_comments_slot(context):
         return ""
     options = discussion_options(page)
     if request is None or _shows_more_than_the_discussion(request):
-        section = comment_section_context(page, request, options)
-        html = render_to_string("byline_comments/comments.html", section, request=request)
-        token = section["form"]["form_token"].value()
-        section["dates"].note(request, page.pk, token)
-        return html
+        made = _rendered_section(page, request, options)
+        made["dates"].note(request, page.pk, made["token"])
+        return made["html"]
     # The same for every reader but its form token: named by the options row, which
     # every comment saved or deleted dates anew, however it was (a script too), and
     # which says whether an editor closed the discussion; kept until then, until it
@@ -156,7 +154,7 @@ def render_comments_slot(context):
     kept = keep(
         request,
         f"comments:{page.pk}",
-        lambda: _shared_section(page, request, options),
+        lambda: _rendered_section(page, request, options, form_token=stand_in(FORM_TOKEN)),
         keys=(f"page:{page.pk}", served_key(page.pk), object_key(settings)),
         depends_on=[str(changed), str(closes_at), stand_in(FORM_TOKEN)],
         until=closes_at.timestamp() if closes_at and closes_at > timezone.now() else None,
@@ -175,7 +173,7 @@ def _shows_more_than_the_discussion(request):
     )
 
 
-def _shared_section(article, request, options):
-    section = comment_section_context(article, request, options, form_token=stand_in(FORM_TOKEN))
+def _rendered_section(article, request, options, form_token=None):
+    section = comment_section_context(article, request, options, form_token)
     html = render_to_string("byline_comments/comments.html", section, request=request)
-    return {"html": html, "dates": section["dates"]}
+    return {"html": html, "dates": section["dates"], "token": section["form"]["form_token"].value()}
